@@ -1,0 +1,9 @@
+"""Ketensim: an agent-based simulation of the Dutch youth-protection chain (jeugdbeschermingsketen)."""
+
+__version__ = "0.1.0"
+
+from sim.experiments import paired_differences, replicate, run_once  # noqa: E402
+from sim.model import ChainModel  # noqa: E402
+from sim.params import Params, ScenarioError, load_scenario  # noqa: E402
+
+__all__ = ["ChainModel", "Params", "ScenarioError", "load_scenario", "paired_differences", "replicate", "run_once"]

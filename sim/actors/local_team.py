@@ -1,0 +1,143 @@
+"""Local team and youth care (wijkteam, jeugdhulp): voluntary help.
+
+Three voluntary routes: ordinary help (not capacity-limited), intensive home help
+(intensieve pedagogische thuishulp: capacity-limited, with a quality that can improve in a
+learning culture), and voluntary placement with the parents' consent. When help ends, a
+local-team worker judges the case again (anchored on the file) and closes it, offers
+intensive home help, proposes a voluntary placement, or asks the Raad to investigate.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim import decisions as dec
+from sim.case import Case
+from sim.population import Legal, State
+from sim.queues import CapacityQueue
+from sim.staff import StaffPool
+
+if TYPE_CHECKING:
+    from sim.model import ChainModel
+
+# Help is not offered endlessly: after this many rounds of ordinary help the local team
+# either escalates or lets go (assumption: avoids cases cycling in help for ever).
+MAX_HELP_ROUNDS = 3
+# How far above the placement threshold professionals still try intensive home help first
+# (assumption).
+ALTERNATIVE_MARGIN = 0.5
+N_LOCAL_STAFF = 3000  # assumption: local-team workers dealing with protection cases (traits only)
+
+
+class LocalTeam:
+    """Municipal local team and the youth-care providers it hands cases to."""
+
+    def __init__(self, model: ChainModel) -> None:
+        """Create the local team's workers and intensive home help capacity."""
+        p = model.params.local_team
+        self.model = model
+        self.p = p
+        self.rng = model.streams["local_team"]
+        self.staff = StaffPool(model, "local_team", model.scaled(N_LOCAL_STAFF), model.params.decisions, model.streams["staff"])
+        self.home_help = CapacityQueue[Case]("home_help", model.scaled(p.home_help_capacity))
+
+    def home_help_quality(self) -> float:
+        """Quality of intensive home help now; a learning culture closes the gap to the maximum."""
+        years = max(0.0, self.model.time / 12 - self.model.params.run.warmup_years)
+        gap = self.p.home_help_quality_max - self.p.home_help_quality
+        return self.p.home_help_quality + max(0.0, gap) * (1 - math.exp(-self.p.home_help_learning_rate * years))
+
+    def home_help_available(self) -> bool:
+        """Whether a place is free or the waiting list is short (professionals check before offering)."""
+        return self.home_help.free > 0 or len(self.home_help) < 0.1 * self.home_help.capacity
+
+    def start_help(self, case: Case) -> None:
+        """Ordinary voluntary help for some months."""
+        self.model.count("help_starts")
+        case.state = State.HELP
+        case.help_rounds += 1
+        case.set_relief(self.p.help_effect)
+        case.due(self.rng.gamma(3.0, self.p.dur_help_months / 3), self.finish_help)
+
+    def offer_home_help(self, case: Case) -> None:
+        """Put the family on the waiting list for intensive home help."""
+        self.model.count("home_help_referrals")
+        case.tried_home_help = True
+        case.state = State.HOME_HELP_WAIT
+        self.home_help.join(case, self.model.time)
+
+    def step(self) -> None:
+        """Start intensive home help as places free up."""
+        m = self.model
+        quality = self.home_help_quality()
+        for case in self.home_help.admit(m.time):
+            m.count("home_help_starts")
+            case.state = State.HOME_HELP
+            case.set_relief(self.p.home_help_effect * quality)
+            case.due(self.rng.gamma(4.0, self.p.dur_home_help_months / 4), self.finish_home_help)
+
+    def decide_after_help(self, case: Case) -> None:
+        """The local team's judgement after a round of help (the local team's core decision)."""
+        m = self.model
+        worker = self.staff.pick(self.rng)
+        perceived = m.assess(case, worker, self.rng)
+        shift = worker.values + m.climate
+        place_at = (
+            dec.placement_threshold(
+                self.p.voluntary_placement_threshold,
+                m.params.decisions.placement_benefit_bias,
+                m.params.contradiction.weigh_alternatives,
+            )
+            + shift
+        )
+        consent = bool(m.consents(worker, perceived, self.rng))
+        if perceived > place_at:
+            # Intensive home help is tried first where it is available and the case is not
+            # clearly beyond it (the alternative to placement, MODEL.md lever 2).
+            if not case.tried_home_help and perceived < place_at + ALTERNATIVE_MARGIN and self.home_help_available():
+                self.offer_home_help(case)
+            elif consent:
+                m.care.request(case, court=False)
+            else:
+                m.raad.refer(case, "local_team")
+        elif perceived > self.p.escalate_threshold + shift and not consent:
+            m.raad.refer(case, "local_team")
+        elif perceived > self.p.home_help_threshold + shift and not case.tried_home_help and self.home_help_available():
+            self.offer_home_help(case)
+        elif perceived > m.params.veilig_thuis.help_threshold + shift and case.help_rounds < MAX_HELP_ROUNDS:
+            self.start_help(case)
+        else:
+            m.close_case(case)
+
+    def finish_help(self, case: Case) -> None:
+        """Ordinary help ends."""
+        case.set_relief(0.0)
+        self.decide_after_help(case)
+
+    def finish_home_help(self, case: Case) -> None:
+        """Intensive home help ends; with a chance set by its quality, its effect lasts."""
+        m = self.model
+        self.home_help.release(case)
+        case.set_relief(0.0)
+        if self.rng.random() < self.p.home_help_lasting * self.home_help_quality():
+            m.population.resolve_family_stressors(case.child)
+        m.count("home_help_ends")
+        if case.legal != Legal.NONE:
+            m.guardians.back_from_home_help(case)
+        else:
+            self.decide_after_help(case)
+
+    def review_voluntary_placement(self, case: Case) -> None:
+        """Periodic review of a voluntary placement: return home, continue, or ask the Raad."""
+        m = self.model
+        worker = self.staff.pick(self.rng)
+        perceived = m.assess(case, worker, self.rng)
+        shift = worker.values + m.climate
+        if perceived < m.params.guardians.reunify_threshold + shift:
+            m.care.end_placement(case)
+            self.start_help(case)
+        elif perceived > self.p.escalate_threshold + shift and not m.consents(worker, perceived, self.rng):
+            m.raad.refer(case, "local_team")
+        else:
+            case.due(self.rng.gamma(3.0, m.params.care.voluntary_review_months / 3), self.review_voluntary_placement)

@@ -1,0 +1,115 @@
+"""A child's case in the chain: a Mesa agent that exists while the chain is involved.
+
+A case carries the file (the last judgement, which later professionals anchor on), its
+legal history and at most one pending event (the end of the current investigation, help,
+hearing or review). Actors schedule that event with :meth:`Case.due`; when it fires, the
+case hands itself to the actor that owns the step (so the callback is a bound method of a
+long-lived object, as Mesa's weak-referenced event list requires).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import mesa
+from mesa.time import Event
+
+from sim.population import Legal, Setting, State
+
+if TYPE_CHECKING:
+    from sim.model import ChainModel
+    from sim.staff import Professional
+
+
+class Case(mesa.Agent):
+    """One child known to the chain (from a Veilig Thuis report to the case's closure)."""
+
+    model: ChainModel
+
+    def __init__(self, model: ChainModel, child: int) -> None:
+        """Open a case for child ``child``."""
+        super().__init__(model)
+        self.child = child
+        self.opened = model.time
+        self.judgement: float | None = None  # perceived threat in the file
+        self.guardian: Professional | None = None
+        self.court_placement = False  # placed by court order (vs voluntarily)
+        self.placed_since: float | None = None
+        self.measure_since: float | None = None
+        self.tried_home_help = False
+        self.help_rounds = 0
+        self._event: Event | None = None
+        self._handler: Callable[[Case], None] | None = None
+        model.cases[child] = self
+
+    # --- state, written through to the population arrays -------------------------------
+    @property
+    def state(self) -> State:
+        """Where the child is in the chain."""
+        return State(int(self.model.population.state[self.child]))
+
+    @state.setter
+    def state(self, value: State) -> None:
+        self.model.population.state[self.child] = value
+
+    @property
+    def legal(self) -> Legal:
+        """The child's legal status."""
+        return Legal(int(self.model.population.legal[self.child]))
+
+    @legal.setter
+    def legal(self, value: Legal) -> None:
+        self.model.population.legal[self.child] = value
+
+    @property
+    def setting(self) -> Setting:
+        """Where the child lives."""
+        return Setting(int(self.model.population.setting[self.child]))
+
+    @setting.setter
+    def setting(self, value: Setting) -> None:
+        self.model.population.setting[self.child] = value
+
+    @property
+    def truth(self) -> float:
+        """The child's true development threat at home now (only the simulation knows it)."""
+        return float(self.model.population.threat[self.child])
+
+    @property
+    def age_years(self) -> float:
+        """The child's age in years."""
+        return float(self.model.population.age_months[self.child]) / 12
+
+    def set_relief(self, relief: float) -> None:
+        """Threat the current help removes from the child's home situation."""
+        self.model.population.relief[self.child] = relief
+
+    # --- the one pending event -----------------------------------------------------------
+    def due(self, after_months: float, handler: Callable[[Case], None]) -> None:
+        """Schedule ``handler(self)`` after ``after_months``, replacing any pending event."""
+        self.cancel_event()
+        self._handler = handler
+        self._event = self.model.schedule_event(self._fire, after=max(after_months, 1e-6))
+
+    def _fire(self) -> None:
+        handler, self._handler, self._event = self._handler, None, None
+        if handler is not None:
+            handler(self)
+
+    def cancel_event(self) -> None:
+        """Cancel the pending event, if any."""
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+            self._handler = None
+
+    def close(self) -> None:
+        """The chain lets go of the child: back home, no measure, no help."""
+        self.cancel_event()
+        self.set_relief(0.0)
+        self.state = State.HOME
+        self.legal = Legal.NONE
+        self.setting = Setting.HOME
+        del self.model.cases[self.child]
+        self.remove()

@@ -1,0 +1,184 @@
+"""Command line: ``ketensim run | compare | params``.
+
+Bad scenario files are refused with a message naming the file, the key and the allowed
+range, and exit code 2; results are written to a temporary folder first and moved into
+place only when complete, so an earlier result folder is never left half-overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import __version__
+from sim.experiments import Replications, paired_differences, replicate
+from sim.params import Params, ScenarioError, iter_fields, load_scenario
+from sim.report import summary_table, write_report
+
+EXIT_BAD_INPUT = 2
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    run: dict[str, Any] = {}
+    for key in ("seed", "scale", "years"):
+        value = getattr(args, key, None)
+        if value is not None:
+            run[key] = value
+    return {"run": run} if run else {}
+
+
+def _load(path: str, args: argparse.Namespace) -> Params:
+    params = load_scenario(path)
+    return params.with_overrides(_overrides(args), origin=f"{path} (command-line options)")
+
+
+def _write_atomically(out: Path, write: Any) -> None:
+    """Write into a temporary sibling folder, then swap it in for ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write(tmp)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _format_summary(table: pd.DataFrame) -> str:
+    lines = [f"{'outcome':46s} {'model':>14s} {'95% range':>27s} {'Dutch figure':>13s}"]
+    for r in table.itertuples():
+        span = "" if pd.isna(r.low) else f"{r.low:,.3f} – {r.high:,.3f}"
+        target = "" if pd.isna(r.target) else f"{r.target:,.3f}"
+        lines.append(f"{r.outcome:46s} {r.mean:14,.3f} {span:>27s} {target:>13s}")
+    return "\n".join(lines)
+
+
+def _save_run(reps: Replications, out: Path, title: str) -> None:
+    def write(folder: Path) -> None:
+        for name in ("yearly", "monthly", "equity", "costs"):
+            reps.table(name).to_parquet(folder / f"{name}.parquet", index=False)
+        reps.summary().to_parquet(folder / "summary.parquet", index=False)
+        (folder / "params.toml").write_text(reps.params.to_toml(), encoding="utf-8")
+        (folder / "seeds.json").write_text(
+            json.dumps(
+                {"scenario_seed": reps.params.run.seed, "replication_seeds": reps.seeds, "ketensim_version": __version__},
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        write_report(reps, folder / "report.html", title)
+
+    _write_atomically(out, write)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a scenario, print the summary, write results and the report."""
+    params = _load(args.scenario, args)
+    reps = replicate(params, args.reps, show_progress=not args.quiet)
+    out = Path(args.out or Path("results") / Path(args.scenario).stem)
+    print(
+        f"Ketensim {__version__}: {args.scenario}, {args.reps} replication(s), scale {params.run.scale}, "
+        f"{params.run.start_year}-{params.run.start_year + params.run.years - 1}"
+    )
+    print(_format_summary(summary_table(reps)))
+    _save_run(reps, out, f"Ketensim: {Path(args.scenario).stem}")
+    print(f"\nResults: {out}/ (yearly, monthly, equity, costs, summary .parquet; params.toml; seeds.json; report.html)")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Paired comparison of two scenarios with common random numbers."""
+    a = _load(args.a, args)
+    b = _load(args.b, args).with_overrides({"run": {"seed": a.run.seed}}, origin=args.b)
+    ra = replicate(a, args.reps, show_progress=not args.quiet)
+    rb = replicate(b, args.reps, show_progress=not args.quiet)
+    diff = paired_differences(ra, rb)
+    print(f"B - A, {args.reps} paired replications (same seeds), 95% confidence intervals")
+    print(f"A = {args.a}\nB = {args.b}\n")
+    print(diff.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
+    if args.out:
+        out = Path(args.out)
+        _write_atomically(
+            out,
+            lambda folder: (
+                diff.to_parquet(folder / "compare.parquet", index=False),
+                diff.to_csv(folder / "compare.csv", index=False),
+            ),
+        )
+        print(f"\nWritten: {out}/compare.parquet, compare.csv")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """List every parameter with its default, bounds, description and source."""
+    defaults = Params().model_dump()
+    for name, info in iter_fields():
+        section, key = name.split(".", 1)
+        lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+        hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        bounds = f" [{lo}, {hi}]" if lo is not None else ""
+        source = (info.json_schema_extra or {}).get("source", "")
+        print(f"{name} = {defaults[section][key]!r}{bounds}\n    {info.description}\n    source: {source}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used for the README's reference)."""
+    parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
+    parser.add_argument("--version", action="version", version=f"ketensim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seed", type=int, help="master seed (default: the scenario's run.seed)")
+        p.add_argument("--scale", type=float, help="fraction of the Dutch child population (1.0 = national)")
+        p.add_argument("--years", type=int, help="years to report")
+        p.add_argument("--reps", type=int, default=1, help="replications (seeds spawned from --seed)")
+        p.add_argument("--out", help="output folder")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    run = sub.add_parser("run", help="run a scenario and write results and a report")
+    run.add_argument("scenario", help="scenario TOML file (overrides of the defaults)")
+    common(run)
+    run.set_defaults(func=cmd_run)
+    cmp_ = sub.add_parser("compare", help="paired differences B - A with common random numbers")
+    cmp_.add_argument("a")
+    cmp_.add_argument("b")
+    common(cmp_)
+    cmp_.set_defaults(func=cmd_compare)
+    par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
+    par.set_defaults(func=cmd_params)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ketensim`` console script."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "reps", 1) < 1:
+        print("ketensim: --reps must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.func(args))
+    except ScenarioError as exc:
+        print(f"ketensim: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("ketensim: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Pure decision functions: how a professional perceives a case and decides.
+
+The mechanism follows the General Assessment and Decision-Making model (Baumann, Dalgleish)
+read through signal detection theory (MODEL.md section 3):
+
+    perceived = (1 - anchoring) * (truth + case noise + occasion noise + personal bias)
+                + anchoring * judgement already in the file
+    act       = perceived > threshold + personal values offset + climate shift (+ pressure)
+
+Every function takes arrays (or scalars) and a random generator and has no other state,
+so the same functions serve Veilig Thuis's batch triage, one Raad investigation, and the
+vignette experiment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sim.params import ContradictionParams, DecisionParams
+
+FloatArray = NDArray[np.float64]
+
+
+def case_noise_sd(
+    decisions: DecisionParams, contradiction: ContradictionParams, instrument: ArrayLike, legal_aid: ArrayLike = False
+) -> FloatArray:
+    """Standard deviation of case-level information noise.
+
+    A structured instrument cuts noise on content; the voice of parents, child and network
+    cuts it further (better information); a lawyer brings the parents' view into court.
+    """
+    sd = decisions.case_noise_sd * (1 - decisions.instrument_noise_reduction * np.asarray(instrument, float))
+    sd = sd * (1 - contradiction.voice * 0.5)
+    return sd * (1 - 0.25 * np.asarray(legal_aid, float))
+
+
+def perceive(
+    truth: ArrayLike,
+    rng: np.random.Generator,
+    *,
+    noise_sd: ArrayLike,
+    occasion_sd: float,
+    bias: ArrayLike,
+    prior: ArrayLike | None = None,
+    anchoring: ArrayLike = 0.0,
+) -> FloatArray:
+    """Perceived threat of one or many cases.
+
+    Args:
+        truth: true development threat.
+        rng: the stream of the deciding actor.
+        noise_sd: case-level noise sd (information quality).
+        occasion_sd: occasion noise sd (the same person differs from day to day).
+        bias: the professional's stable bias.
+        prior: the judgement already in the file (``None`` for a first, independent look).
+        anchoring: weight on ``prior`` in [0, 1].
+
+    """
+    truth = np.asarray(truth, float)
+    own = truth + rng.normal(0.0, 1.0, truth.shape) * noise_sd + rng.normal(0.0, occasion_sd, truth.shape) + bias
+    if prior is None:
+        return own
+    weight = np.asarray(anchoring, float)
+    return (1 - weight) * own + weight * np.asarray(prior, float)
+
+
+def exceeds(perceived: ArrayLike, threshold: ArrayLike, values: ArrayLike = 0.0, shift: ArrayLike = 0.0) -> NDArray[np.bool_]:
+    """Whether perceived threat passes a threshold moved by personal values and climate."""
+    return np.asarray(perceived) > np.asarray(threshold) + np.asarray(values) + np.asarray(shift)
+
+
+def combine_independent(first: ArrayLike, second: ArrayLike) -> FloatArray:
+    """Combine two independent judgements (contradiction): their mean halves the noise variance."""
+    return (np.asarray(first, float) + np.asarray(second, float)) / 2
+
+
+def placement_threshold(threshold: float, benefit_bias: float, weigh_alternatives: float) -> float:
+    """Placement threshold lowered by the overestimated benefit of placement.
+
+    An explicit weighing of alternatives (contradiction) removes part of the bias.
+    """
+    return threshold - benefit_bias * (1 - weigh_alternatives)
+
+
+def finds_voluntary_route(
+    dialogue_skill: ArrayLike, perceived: ArrayLike, rng: np.random.Generator, *, midpoint: float
+) -> NDArray[np.bool_]:
+    """Whether parents and professional agree on a voluntary route (help or placement).
+
+    Skilled dialogue finds a route more often; the more serious the perceived threat, the
+    harder it is (logistic fall-off, half as likely at ``midpoint``).
+    """
+    perceived = np.asarray(perceived, float)
+    p = np.asarray(dialogue_skill, float) / (1 + np.exp(2.0 * (perceived - midpoint)))
+    return rng.random(perceived.shape) < p
+
+
+def cohen_kappa(a: ArrayLike, b: ArrayLike) -> float:
+    """Cohen's kappa between two binary raters."""
+    a = np.asarray(a, bool)
+    b = np.asarray(b, bool)
+    observed = np.mean(a == b)
+    pa, pb = a.mean(), b.mean()
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    return float((observed - expected) / (1 - expected)) if expected < 1 else 1.0

@@ -1,0 +1,122 @@
+"""Runs, replications and paired comparisons of scenarios.
+
+Replication seeds are spawned from the scenario seed (``SeedSequence.spawn``) and written
+beside the results. Two scenarios compared with the same seeds share their named random
+streams (common random numbers), so a paired difference is the lever's effect, not luck.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim.model import ChainModel
+from sim.outcomes import RunResult, collect
+from sim.params import Params
+from sim.rng import replication_seeds
+
+ProgressHook = Callable[[int, int], None]
+
+
+def run_once(params: Params, progress: ProgressHook | None = None) -> RunResult:
+    """Run one simulation to the end and collect its tables.
+
+    Args:
+        params: all parameters (seed in ``params.run.seed``).
+        progress: called as ``progress(months_done, months_total)`` after each month.
+
+    """
+    model = ChainModel(params)
+    while model.running:
+        model.step()
+        if progress is not None:
+            progress(model.steps, model.months_total)
+    return collect(model)
+
+
+@dataclass
+class Replications:
+    """Results of several replications of one scenario."""
+
+    params: Params
+    seeds: list[int]
+    runs: list[RunResult]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per replication, with its seed."""
+        rows = [{"replication": i, "seed": s, **r.summary} for i, (s, r) in enumerate(zip(self.seeds, self.runs, strict=True))]
+        return pd.DataFrame(rows)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A per-run table (``yearly``, ``monthly``, ``equity``, ``costs``) stacked with replication and seed."""
+        frames = []
+        for i, (seed, run) in enumerate(zip(self.seeds, self.runs, strict=True)):
+            frame = getattr(run, name).copy()
+            frame.insert(0, "seed", seed)
+            frame.insert(0, "replication", i)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+
+def replicate(params: Params, reps: int, *, show_progress: bool = False) -> Replications:
+    """Run ``reps`` replications with seeds spawned from ``params.run.seed``.
+
+    With ``reps == 1`` the scenario's own seed is used, so ``run --seed S`` is reproducible
+    by that one number.
+    """
+    seeds = [params.run.seed] if reps == 1 else replication_seeds(params.run.seed, reps)
+    total = reps * 12 * (params.run.warmup_years + params.run.years)
+    runs: list[RunResult] = []
+    with tqdm(total=total, unit="month", disable=not show_progress, desc="simulating", leave=False) as bar:
+        for seed in seeds:
+            done = [0]
+
+            def tick(month: int, _total: int, done: list[int] = done) -> None:
+                bar.update(month - done[0])
+                done[0] = month
+
+            runs.append(run_once(params.with_overrides({"run": {"seed": seed}}), progress=tick))
+    return Replications(params, seeds, runs)
+
+
+def paired_differences(a: Replications, b: Replications, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean of B - A per summary outcome over paired replications, with a t-interval.
+
+    Both must have been run with the same seeds (common random numbers).
+    """
+    if a.seeds != b.seeds:
+        raise ValueError("paired comparison needs the same replication seeds in both scenarios")
+    sa, sb = a.summary().drop(columns=["replication", "seed"]), b.summary().drop(columns=["replication", "seed"])
+    diff = sb - sa
+    n = len(diff)
+    t = _t_quantile(confidence, n - 1)
+    rows = []
+    for col in diff.columns:
+        d = diff[col].to_numpy(float)
+        mean = float(np.nanmean(d))
+        half = t * float(np.nanstd(d, ddof=1)) / math.sqrt(n) if n > 1 else float("nan")
+        rows.append(
+            {
+                "outcome": col,
+                "a_mean": float(sa[col].mean()),
+                "b_mean": float(sb[col].mean()),
+                "difference": mean,
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+                "relative": mean / float(sa[col].mean()) if sa[col].mean() else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _t_quantile(confidence: float, dof: int) -> float:
+    if dof < 1:
+        return float("nan")
+    from scipy import stats  # scipy comes with Mesa
+
+    return float(stats.t.ppf(0.5 + confidence / 2, dof))

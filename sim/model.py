@@ -1,0 +1,368 @@
+"""The Mesa model of the Dutch youth-protection chain (jeugdbeschermingsketen).
+
+One model step is one month; the step order is written once, in :meth:`ChainModel.step`.
+Between steps, Mesa's event list fires the ends of investigations, help, hearings and
+reviews at their own (fractional-month) times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import mesa
+import numpy as np
+
+from sim import decisions as dec
+from sim.actors.care import Care
+from sim.actors.court import Court
+from sim.actors.guardians import Guardians
+from sim.actors.local_team import LocalTeam
+from sim.actors.raad import Raad
+from sim.actors.veilig_thuis import VeiligThuis
+from sim.case import Case
+from sim.climate import Climate
+from sim.params import Params
+from sim.population import Legal, Population, Setting, State
+from sim.rng import STREAMS, stream
+from sim.shock import FinancialShock
+from sim.staff import Professional, StaffPool
+
+# Share of the serious-harm risk removed by the help a child receives in each state
+# (assumption: supervision and intensive help protect more than ordinary help; Al et al.
+# 2012 found no average placement-prevention effect, so none of these is large).
+PROTECTION = np.array([0.0, 0.1, 0.3, 0.1, 0.5, 0.2, 0.2, 0.4, 0.3, 0.0], dtype=np.float32)
+DAYS_PER_MONTH = 365.25 / 12
+
+
+class ChainModel(mesa.Model):
+    """Families, reporters, Veilig Thuis, local team, Raad, court, guardians and care."""
+
+    def __init__(self, params: Params | None = None, **kwargs: object) -> None:
+        """Build the population, the actors and the initial stocks.
+
+        Args:
+            params: all parameters (defaults if omitted).
+            **kwargs: ignored (Mesa's SolaraViz passes its own keywords).
+
+        """
+        params = params or Params()
+        seed = int(params.run.seed)
+        super().__init__(rng=seed)
+        self.params = params
+        self.streams = {name: stream(seed, name) for name in STREAMS}
+        self.first_year = params.run.start_year - params.run.warmup_years
+        self.months_total = 12 * (params.run.warmup_years + params.run.years)
+
+        self.population = Population(params, self.streams["population"])
+        self.cases: dict[int, Case] = {}
+        self.climate_state = Climate(params.regelreflex, self.streams["regelreflex"])
+        self.shock = FinancialShock(params.shock, self.population, self.streams["shock"])
+        self.veilig_thuis = VeiligThuis(self)
+        self.local_team = LocalTeam(self)
+        self.raad = Raad(self)
+        self.court = Court(self)
+        self.guardians = Guardians(self)
+        self.care = Care(self)
+
+        # Outputs: flows per calendar year, monthly stocks, waits, costs.
+        self.flows: defaultdict[int, Counter[str]] = defaultdict(Counter)
+        self.waits: defaultdict[int, defaultdict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        self.monthly: list[dict[str, float]] = []
+        self.yearly_stocks: list[dict[str, float]] = []
+        self.equity: list[dict[str, float]] = []
+        n = self.population.n_children
+        self.measure_year = np.full(n, -1, np.int16)  # last calendar year with a measure (for unique counts)
+        self.placed_year = np.full(n, -1, np.int16)
+        self.court_placed_year = np.full(n, -1, np.int16)
+
+        self._seed_initial_stocks()
+
+    # --- helpers used by the actors --------------------------------------------------------
+    @property
+    def climate(self) -> float:
+        """System-wide threshold shift from the regelreflex (negative: more interventionist)."""
+        return self.climate_state.shift
+
+    def scaled(self, n: float) -> int:
+        """A national count at this run's scale (at least 1)."""
+        return max(1, round(n * self.params.run.scale))
+
+    def month_index(self) -> int:
+        """Months since the start of the run for the current time (the month now running)."""
+        return max(0, math.ceil(self.time) - 1)
+
+    def year(self) -> int:
+        """Calendar year of the current time."""
+        return self.first_year + self.month_index() // 12
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add ``n`` to this year's flow ``key``."""
+        self.flows[self.year()][key] += n
+
+    def count_if_unwarranted(self, key: str, case: Case, threshold: float) -> None:
+        """Count an error against the truth: the child's true threat is below what the step warrants."""
+        if case.truth < threshold:
+            self.count(key)
+
+    def count_cost(self, route: str, euros: float) -> None:
+        """Add to this year's cost of a route."""
+        self.flows[self.year()][f"cost_{route}"] += euros
+
+    def record_wait(self, name: str, months: float) -> None:
+        """Record a waiting time (or duration) in months."""
+        self.waits[self.year()][name].append(months)
+
+    def mark_measure_start(self, case: Case) -> None:
+        """Remember that this child had a measure this year (unique-children counts)."""
+        self.measure_year[case.child] = self.year()
+
+    def assess(
+        self,
+        case: Case,
+        worker: Professional,
+        rng: np.random.Generator,
+        *,
+        anchoring: float | None = None,
+        legal_aid: bool = False,
+        second_opinion: StaffPool | None = None,
+    ) -> float:
+        """One professional's judgement of a case, written into the file.
+
+        Anchors on the judgement already in the file. When ``second_opinion`` is given, a
+        share of decisions (contradiction lever) adds an independent assessor who does not
+        see the file's judgement; the two judgements are averaged.
+        """
+        d, c = self.params.decisions, self.params.contradiction
+        noise_sd = dec.case_noise_sd(d, c, rng.random() < d.instrument_use, legal_aid)
+        weight = d.anchoring if anchoring is None else anchoring
+        perceived = float(
+            dec.perceive(
+                case.truth,
+                rng,
+                noise_sd=noise_sd,
+                occasion_sd=d.occasion_noise_sd,
+                bias=worker.bias,
+                prior=case.judgement,
+                anchoring=weight if case.judgement is not None else 0.0,
+            )
+        )
+        if second_opinion is not None and rng.random() < c.second_assessor_share:
+            other = second_opinion.pick(rng)
+            independent = float(
+                dec.perceive(case.truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias)
+            )
+            perceived = float(dec.combine_independent(perceived, independent))
+            self.count("second_assessments")
+        case.judgement = perceived
+        return perceived
+
+    def consents(self, worker: Professional, perceived: float, rng: np.random.Generator) -> bool:
+        """Whether this professional and the parents agree on a voluntary route."""
+        midpoint = self.params.decisions.consent_midpoint
+        return bool(dec.finds_voluntary_route(worker.dialogue_skill, perceived, rng, midpoint=midpoint))
+
+    def close_case(self, case: Case, *, majority: bool = False) -> None:
+        """Release everything a case holds and let it go."""
+        if case.setting != Setting.HOME or case.state == State.PLACEMENT_WAIT:
+            self.care.end_placement(case, majority=majority)
+        for queue in (
+            self.veilig_thuis.investigations,
+            self.raad.investigations,
+            self.local_team.home_help,
+            self.guardians.caseloads,
+        ):
+            queue.release(case)
+        if case.state in (State.VT, State.RAAD, State.HOME_HELP_WAIT) or case.unique_id in self.raad.authority_cases:
+            for queue in (self.veilig_thuis.investigations, self.raad.investigations, self.local_team.home_help):
+                queue.withdraw(case)
+        if case.legal != Legal.NONE and case.guardian is None:
+            self.guardians.caseloads.withdraw(case)
+        if self.court.requests.pop(case.unique_id, None) is not None:
+            self.court.pending -= 1
+        self.raad.authority_cases.discard(case.unique_id)
+        self.count("cases_closed")
+        case.close()
+
+    # --- the month ---------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one month, in this order.
+
+        1. Calendar levers: the financial shock (start, easing, compensation) and the
+           regelreflex climate (decay, scheduled incidents).
+        2. Households and children: stressors start and end, true threat drifts, children
+           age; cases of children turning 18 end (measures end at majority), newborns take
+           their places.
+        3. Harm and wellbeing: serious-harm incidents (missed children when the chain is
+           not involved), wellbeing moves toward the threat each child lives with;
+           harm to children known to the chain may be publicised (regelreflex).
+        4. Reports (meldingen) to Veilig Thuis, and VT's safety assessment of new ones.
+        5. Capacity-limited services admit from their waiting lists, in chain order: VT
+           investigations, intensive home help, Raad investigations, guardians, care
+           places (after this month's breakdowns and moves).
+        6. Statistics: monthly stocks, costs, unique children per year, equity groups.
+
+        Investigations, help, hearings and reviews end as events between steps.
+        """
+        month_index = self.month_index()
+        year, month = self.year(), month_index % 12
+        # 1
+        self.shock.on_month(year, month)
+        if self.climate_state.on_month(year, month):
+            self.count("publicised_incidents")
+        # 2
+        adults = self.population.step()
+        for child in adults:
+            case = self.cases.get(int(child))
+            if case is not None:
+                if case.legal == Legal.OTS:
+                    self.count("ots_outflow")
+                elif case.legal == Legal.GUARDIANSHIP:
+                    self.count("guardianship_ends")
+                self.close_case(case, majority=True)
+        self.population.replace_adults(adults)
+        # 3
+        self._harm()
+        # 4
+        self._reports()
+        # 5
+        self.veilig_thuis.step()
+        self.local_team.step()
+        self.raad.step()
+        self.guardians.step()
+        self.care.step()
+        # 6
+        self._statistics(year, month)
+        if month_index + 1 >= self.months_total:
+            self.running = False
+
+    def _harm(self) -> None:
+        pop, out = self.population, self.params.outcomes
+        quality = np.array([0.0, out.quality_foster, out.quality_gezinshuis, out.quality_residential], np.float32)
+        exposure = pop.exposure(quality, out.placement_benefit_young, out.placement_benefit_adolescent)
+        harmed = pop.harm_and_wellbeing(exposure, PROTECTION[pop.state])
+        state = pop.state[harmed]
+        missed = int(np.sum(state == State.HOME))
+        self.count("harm_incidents", len(harmed))
+        self.count("missed_children", missed)
+        self.count("harm_in_care", int(np.sum(state == State.PLACED)))
+        if self.climate_state.publicise(len(harmed) - missed):
+            self.count("publicised_incidents")
+
+    def _reports(self) -> None:
+        pop, rp = self.population, self.params.reporting
+        household = pop.household
+        visibility = np.where(pop.violence[household], rp.violence_visibility, 1.0)
+        visibility = np.where(pop.state != State.HOME, visibility * rp.in_chain_visibility, visibility)
+        p = rp.p_report_base * np.exp(rp.report_slope * pop.threat) * visibility
+        u = self.streams["reports"].random(pop.n_children, dtype=np.float32)
+        reported = np.flatnonzero(u < p)
+        new = reported[pop.state[reported] == State.HOME]
+        self.count("vt_reports", len(reported))
+        self.count("vt_reports_police", int(np.sum(pop.violence[household[reported]])))
+        self.count("vt_rereports", len(reported) - len(new))
+        self.veilig_thuis.triage(new)
+
+    def _statistics(self, year: int, month: int) -> None:
+        pop, c = self.population, self.params.costs
+        states = np.bincount(pop.state, minlength=len(State))
+        legal = np.bincount(pop.legal, minlength=len(Legal))
+        settings = np.bincount(pop.setting, minlength=len(Setting))
+        measured = np.flatnonzero(pop.legal != Legal.NONE)
+        self.measure_year[measured] = year
+        placed = np.flatnonzero(pop.setting != Setting.HOME)
+        self.placed_year[placed] = year
+        self.court_placed_year[placed[pop.legal[placed] != Legal.NONE]] = year
+        self.count_cost("foster", settings[Setting.FOSTER] * c.foster_per_day * DAYS_PER_MONTH)
+        self.count_cost("gezinshuis", settings[Setting.GEZINSHUIS] * c.gezinshuis_per_day * DAYS_PER_MONTH)
+        self.count_cost("residential", settings[Setting.RESIDENTIAL] * c.residential_per_day * DAYS_PER_MONTH)
+        self.count_cost("home_help", states[State.HOME_HELP] * c.home_help_per_month)
+        self.count_cost("voluntary_help", states[State.HELP] * c.help_per_month)
+        self.count_cost("guardians", len(measured) * c.guardian_per_child_month)
+        row: dict[str, float] = {
+            "time": self.time,
+            "year": year,
+            "month": month + 1,
+            **{f"n_state_{s.name.lower()}": int(states[s]) for s in State},
+            "n_ots": int(legal[Legal.OTS]),
+            "n_guardianship": int(legal[Legal.GUARDIANSHIP]),
+            **{f"n_{s.name.lower()}": int(settings[s]) for s in Setting if s != Setting.HOME},
+            "n_placed": int(len(placed)),
+            "n_court_placed": int(np.sum(pop.legal[placed] != Legal.NONE)),
+            "n_waiting_vt": len(self.veilig_thuis.investigations),
+            "n_waiting_home_help": len(self.local_team.home_help),
+            "n_waiting_raad": len(self.raad.investigations),
+            "n_waiting_guardian": len(self.guardians.caseloads),
+            "n_waiting_placement": len(self.care.waiting),
+            "families_per_guardian": self.guardians.families_per_guardian(),
+            "n_hidden_serious": int(np.sum((pop.threat > self.params.population.serious_threshold) & (pop.state == State.HOME))),
+            "climate_shift": self.climate,
+            "home_help_quality": self.local_team.home_help_quality(),
+            "mean_wellbeing": float(pop.wellbeing.mean()),
+            "mean_wellbeing_placed": float(pop.wellbeing[placed].mean()) if len(placed) else float("nan"),
+            "n_cases": len(self.cases),
+        }
+        self.monthly.append(row)
+        if month == 11:
+            self._year_end(year)
+
+    def _year_end(self, year: int) -> None:
+        pop = self.population
+        group = pop.child_group()
+        for g, name in enumerate(("other", "hit", "matched")):
+            members = group == g
+            self.equity.append(
+                {
+                    "year": year,
+                    "group": name,
+                    "n_children": int(members.sum()),
+                    "n_with_measure": int(np.sum(members & (self.measure_year == year))),
+                    "n_placed": int(np.sum(members & (self.placed_year == year))),
+                    "n_court_placed": int(np.sum(members & (self.court_placed_year == year))),
+                }
+            )
+        self.yearly_stocks.append(
+            {
+                "year": year,
+                "children_with_measure_during_year": int(np.sum(self.measure_year == year)),
+                "children_placed_during_year": int(np.sum(self.placed_year == year)),
+                "children_court_placed_during_year": int(np.sum(self.court_placed_year == year)),
+            }
+        )
+
+    # --- start -----------------------------------------------------------------------------
+    def _seed_initial_stocks(self) -> None:
+        """Give the highest-threat children the measures and placements that exist at the start.
+
+        Without this the 7-year guardianships would need decades of warm-up.
+        """
+        ip, pop, rng = self.params.initial, self.population, self.streams["initial"]
+        order = np.argsort(-(pop.threat + rng.normal(0, 0.5, pop.n_children)), kind="stable")
+        n_ots, n_guard, n_vol = self.scaled(ip.n_ots), self.scaled(ip.n_guardianship), self.scaled(ip.n_voluntary_placed)
+        chosen = order[: n_ots + n_guard + n_vol]
+        for k, child in enumerate(chosen):
+            case = Case(self, int(child))
+            case.judgement = float(pop.threat[child] + rng.normal(0, 0.5))
+            case.measure_since = 0.0
+            if k < n_ots:
+                case.legal = Legal.OTS
+                self.guardians.caseloads.join(case, 0.0)
+                if rng.random() < ip.share_ots_placed:
+                    self.care.request(case, court=True)
+                else:
+                    case.state = State.MEASURE_HOME
+                case.due(rng.uniform(0, self.params.guardians.review_interval_months), self.guardians.review)
+            elif k < n_ots + n_guard:
+                case.legal = Legal.GUARDIANSHIP
+                self.guardians.caseloads.join(case, 0.0)
+                self.care.request(case, court=True)
+            else:
+                case.measure_since = None
+                self.care.request(case, court=False)
+        self.guardians.step()
+        self.care.step()
+        for case in list(self.cases.values()):  # initial placements start "some time ago"
+            if case.placed_since is not None:
+                case.placed_since = -float(rng.uniform(0, 36))
+        self.flows.clear()
+        self.waits.clear()

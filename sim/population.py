@@ -1,0 +1,210 @@
+"""Households and children (gezinnen), vectorised with numpy.
+
+Every household does the same things each month (stressors start and end, support stays),
+and every child's true development threat drifts toward a target set by those stressors;
+so this is numpy over arrays, not Mesa agents. A child becomes a Mesa ``Case`` agent only
+when it enters the chain (see ``sim/case.py``); the chain writes the child's state, legal
+status and care setting back into these arrays, which are the single source of truth for
+"where is every child now".
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.params import Params
+
+MONTHS_ADULT = 18 * 12
+
+
+class State(IntEnum):
+    """Where a child is in the chain; every child is in exactly one state."""
+
+    HOME = 0  # not (or no longer) known to the chain
+    VT = 1  # Veilig Thuis investigation (or waiting for one)
+    HELP = 2  # ordinary voluntary help from the local team
+    HOME_HELP_WAIT = 3  # waiting for intensive home help
+    HOME_HELP = 4  # intensive home help (intensieve pedagogische thuishulp)
+    RAAD = 5  # Raad waiting list or protection investigation
+    COURT = 6  # request filed, waiting for the hearing
+    MEASURE_HOME = 7  # under a measure, living at home
+    PLACEMENT_WAIT = 8  # placement decided, waiting for a place
+    PLACED = 9  # living in a care setting
+
+
+class Legal(IntEnum):
+    """Legal status (no measure, supervision order, guardianship)."""
+
+    NONE = 0
+    OTS = 1  # ondertoezichtstelling: supervision order
+    GUARDIANSHIP = 2  # voogdij after a measure ending parental authority
+
+
+class Setting(IntEnum):
+    """Where a child lives."""
+
+    HOME = 0
+    FOSTER = 1  # pleeggezin
+    GEZINSHUIS = 2  # family home
+    RESIDENTIAL = 3  # tehuis
+
+
+class Group(IntEnum):
+    """Equity group for shock scenarios."""
+
+    OTHER = 0
+    HIT = 1  # family hit by the financial shock
+    MATCHED = 2  # not hit, matched on pre-shock risk profile
+
+
+class Population:
+    """Arrays of households and children, and their monthly update."""
+
+    def __init__(self, params: Params, rng: np.random.Generator) -> None:
+        """Create the population at the run's scale."""
+        pp = params.population
+        self.params = params
+        self.rng = rng
+        n_children = max(100, round(pp.n_minors * params.run.scale))
+        sizes = 1 + rng.poisson(pp.children_per_household - 1, n_children)
+        ends = np.cumsum(sizes)
+        n_households = int(np.searchsorted(ends, n_children) + 1)
+        self.household: NDArray[np.int32] = np.repeat(np.arange(n_households, dtype=np.int32), sizes[:n_households])[:n_children]
+        self.n_children = n_children
+        self.n_households = n_households
+
+        # Household traits (the risk profile) and stressors.
+        self.single_parent = rng.random(n_households) < pp.share_single_parent
+        self.low_income = rng.random(n_households) < pp.share_low_income + 0.25 * self.single_parent
+        self.migration = rng.random(n_households) < pp.share_migration_background
+        self.support = rng.beta(2.0, 2.0, n_households).astype(np.float32)
+        self.debt = rng.random(n_households) < 0.08 * (1 + self.low_income)
+        self.divorce = rng.random(n_households) < 0.04
+        self.mental = rng.random(n_households) < 0.06
+        self.violence = rng.random(n_households) < 0.02 * (1 + self.mental)
+        self.shock_load = np.zeros(n_households, np.float32)  # extra threat from a financial shock
+        self.group = np.zeros(n_households, np.int8)
+
+        # Children.
+        self.age_months = rng.integers(0, MONTHS_ADULT, n_children).astype(np.int16)
+        self.vulnerability = self._new_vulnerability(n_children)
+        self.relief = np.zeros(n_children, np.float32)  # threat removed by help the chain gives
+        self.threat = self._target()  # start at equilibrium
+        self.wellbeing = (-self.threat).astype(np.float32)
+        self.state = np.zeros(n_children, np.int8)
+        self.legal = np.zeros(n_children, np.int8)
+        self.setting = np.zeros(n_children, np.int8)
+
+    def _new_vulnerability(self, n: int) -> NDArray[np.float32]:
+        sd = self.params.population.vulnerability_sd
+        return (0.5 * np.exp(self.rng.normal(0.0, sd, n))).astype(np.float32)
+
+    def stress_load(self) -> NDArray[np.float32]:
+        """Threat added by each household's stressors, minus network support."""
+        pp = self.params.population
+        load = (
+            pp.w_debt * self.debt
+            + pp.w_divorce * self.divorce
+            + pp.w_mental * self.mental
+            + pp.w_violence * self.violence
+            - pp.w_support * self.support
+            + self.shock_load
+        )
+        return load.astype(np.float32)
+
+    def _target(self) -> NDArray[np.float32]:
+        return self.vulnerability + self.stress_load()[self.household] - self.relief
+
+    def child_group(self) -> NDArray[np.int8]:
+        """Equity group of each child (from its household)."""
+        return self.group[self.household]
+
+    def step(self) -> NDArray[np.intp]:
+        """Advance households and children one month.
+
+        Returns:
+            Indices of children who turned 18 this month (the chain must end their cases
+            before :meth:`replace_adults` reuses their slots for newborns).
+
+        """
+        pp = self.params.population
+        rng = self.rng
+        n_now = self.debt.astype(np.int8) + self.divorce + self.mental + self.violence
+        # Stressors cluster: poorer and single-parent households, and households already
+        # under stress, get new stressors more often (assumption, see params).
+        risk = (1 + (pp.risk_multiplier - 1) * (self.single_parent | self.low_income)) * (1 + 0.8 * n_now)
+        for name, p_on, p_off in (
+            ("debt", pp.p_debt_onset, pp.p_debt_resolve),
+            ("divorce", pp.p_divorce_onset, pp.p_divorce_resolve),
+            ("mental", pp.p_mental_onset, pp.p_mental_resolve),
+            ("violence", pp.p_violence_onset, pp.p_violence_resolve),
+        ):
+            current = getattr(self, name)
+            u = rng.random(self.n_households, dtype=np.float32)
+            setattr(self, name, np.where(current, u >= p_off, u < p_on * risk))
+
+        noise = rng.normal(0.0, pp.threat_noise_sd, self.n_children).astype(np.float32)
+        self.threat += pp.threat_adjust_rate * (self._target() - self.threat) + noise
+        np.maximum(self.threat, 0.0, out=self.threat)
+
+        self.age_months += 1
+        return np.flatnonzero(self.age_months >= MONTHS_ADULT)
+
+    def resolve_family_stressors(self, child: int) -> None:
+        """Help that worked: the family's violence and divorce conflict end."""
+        household = self.household[child]
+        self.violence[household] = False
+        self.divorce[household] = False
+
+    def replace_adults(self, idx: NDArray[np.intp]) -> None:
+        """Reuse the slots of children who turned 18 for newborns in the same household."""
+        self.age_months[idx] = 0
+        self.vulnerability[idx] = self._new_vulnerability(len(idx))
+        self.relief[idx] = 0.0
+        self.threat[idx] = self.vulnerability[idx] + self.stress_load()[self.household[idx]]
+        self.wellbeing[idx] = -self.threat[idx]
+        self.state[idx] = State.HOME
+        self.legal[idx] = Legal.NONE
+        self.setting[idx] = Setting.HOME
+
+    def exposure(
+        self, quality_by_setting: NDArray[np.float32], benefit_young: float, benefit_adolescent: float
+    ) -> NDArray[np.float32]:
+        """Threat a child actually lives with: the home's threat, or the care setting's.
+
+        In care, the child's own vulnerability remains; poor care quality adds threat and
+        good care relieves it, more for young children than for adolescents (evidence both
+        ways: Doyle 2007; Gross & Baron 2022; Lindquist & Santavirta 2014).
+        """
+        exposure = self.threat.copy()
+        placed = np.flatnonzero(self.setting != Setting.HOME)
+        if len(placed):
+            quality = quality_by_setting[self.setting[placed]]
+            benefit = np.where(self.age_months[placed] < 144, benefit_young, benefit_adolescent)
+            exposure[placed] = self.vulnerability[placed] + 1.5 * (1 - quality) - benefit * quality
+        return exposure
+
+    def harm_and_wellbeing(self, exposure: NDArray[np.float32], protection: NDArray[np.float32]) -> NDArray[np.intp]:
+        """Draw this month's serious-harm incidents and move wellbeing toward -exposure.
+
+        Args:
+            exposure: threat each child lives with (see :meth:`exposure`).
+            protection: share of the harm risk removed by the help each child receives.
+
+        Returns:
+            Indices of children seriously harmed this month.
+
+        """
+        pp = self.params.population
+        recovery = self.params.outcomes.wellbeing_recovery
+        self.wellbeing += recovery * (-exposure - self.wellbeing)
+        # Harm is only possible above the concern threshold (below it the risk is negligible
+        # by definition of the truth scale), which also keeps this cheap at national scale.
+        u = self.rng.random(self.n_children, dtype=np.float32)
+        at_risk = np.flatnonzero(exposure > pp.concern_threshold)
+        p = pp.p_harm_at_serious * np.exp(pp.harm_slope * (exposure[at_risk] - pp.serious_threshold))
+        p *= 1 - protection[at_risk]
+        return at_risk[u[at_risk] < p]

@@ -1,0 +1,57 @@
+"""Professionals: Mesa agents with their own stable traits.
+
+Each professional has a personal bias in perceiving threat, a personal action threshold
+(values: some find placement much harder than others) and a dialogue skill (how well they
+find voluntary options with parents and child). A pool keeps the traits also as arrays so
+that Veilig Thuis can decide on a month of reports at once.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.params import DecisionParams
+
+
+class Professional(mesa.Agent):
+    """One professional in the chain (VT worker, local team worker, Raad investigator, judge, guardian)."""
+
+    def __init__(self, model: mesa.Model, role: str, bias: float, values: float, dialogue_skill: float) -> None:
+        """Create a professional with fixed traits."""
+        super().__init__(model)
+        self.role = role
+        self.bias = bias
+        self.values = values
+        self.dialogue_skill = dialogue_skill
+        self.caseload = 0  # children currently assigned (guardians)
+
+
+class StaffPool:
+    """All professionals of one role, with their traits as arrays for batch decisions."""
+
+    def __init__(self, model: mesa.Model, role: str, n: int, decisions: DecisionParams, rng: np.random.Generator) -> None:
+        """Create ``n`` professionals with traits drawn from the role's stream."""
+        self.role = role
+        bias = rng.normal(0.0, decisions.bias_sd, n)
+        values = rng.normal(0.0, decisions.values_sd, n)
+        skill = np.clip(rng.normal(decisions.dialogue_skill_mean, decisions.dialogue_skill_sd, n), 0.0, 1.0)
+        self.members = [
+            Professional(model, role, float(b), float(v), float(s)) for b, v, s in zip(bias, values, skill, strict=True)
+        ]
+        self.bias: NDArray[np.float64] = bias
+        self.values: NDArray[np.float64] = values
+        self.dialogue_skill: NDArray[np.float64] = skill
+
+    def __len__(self) -> int:
+        """Number of professionals in the pool."""
+        return len(self.members)
+
+    def pick(self, rng: np.random.Generator) -> Professional:
+        """A professional at random (as case allocation is, in practice, close to random)."""
+        return self.members[int(rng.integers(len(self.members)))]
+
+    def pick_many(self, rng: np.random.Generator, n: int) -> NDArray[np.intp]:
+        """Indices of ``n`` professionals drawn at random, for batch decisions."""
+        return rng.integers(0, len(self.members), n)
