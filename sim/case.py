@@ -42,6 +42,7 @@ class Case(mesa.Agent):
         self._event: Event | None = None
         self._handler: Callable[[Case], None] | None = None
         model.cases[child] = self
+        model.n_cases_opened += 1
 
     # --- state, written through to the population arrays -------------------------------
     @property
@@ -112,4 +113,5 @@ class Case(mesa.Agent):
         self.legal = Legal.NONE
         self.setting = Setting.HOME
         del self.model.cases[self.child]
+        self.model.n_cases_closed += 1
         self.remove()

@@ -98,8 +98,9 @@ def paired_differences(a: Replications, b: Replications, confidence: float = 0.9
     rows = []
     for col in diff.columns:
         d = diff[col].to_numpy(float)
-        mean = float(np.nanmean(d))
-        half = t * float(np.nanstd(d, ddof=1)) / math.sqrt(n) if n > 1 else float("nan")
+        d = d[~np.isnan(d)]  # outcomes undefined in a scenario (e.g. shock rates without a shock) stay NaN
+        mean = float(d.mean()) if len(d) else float("nan")
+        half = t * float(d.std(ddof=1)) / math.sqrt(len(d)) if len(d) > 1 else float("nan")
         rows.append(
             {
                 "outcome": col,

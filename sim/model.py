@@ -56,6 +56,8 @@ class ChainModel(mesa.Model):
 
         self.population = Population(params, self.streams["population"])
         self.cases: dict[int, Case] = {}
+        self.n_cases_opened = 0  # conservation check: opened - closed == open cases
+        self.n_cases_closed = 0
         self.climate_state = Climate(params.regelreflex, self.streams["regelreflex"])
         self.shock = FinancialShock(params.shock, self.population, self.streams["shock"])
         self.veilig_thuis = VeiligThuis(self)

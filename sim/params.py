@@ -314,11 +314,11 @@ class LocalTeamParams(Section):
         2.1, ge=0, le=10, desc="perceived threat above which a voluntary placement is proposed", source=CALIB
     )
     home_help_capacity: int = field(
-        6000,
+        2500,
         ge=0,
         le=1_000_000,
         desc="concurrent intensive home help places at scale 1.0",
-        source="assumption: Families First/IAG order of magnitude",
+        source="assumption: Families First/IAG order of magnitude; scarce, so families wait",
     )
     home_help_quality: float = field(
         0.5,

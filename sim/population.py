@@ -92,7 +92,7 @@ class Population:
         self.age_months = rng.integers(0, MONTHS_ADULT, n_children).astype(np.int16)
         self.vulnerability = self._new_vulnerability(n_children)
         self.relief = np.zeros(n_children, np.float32)  # threat removed by help the chain gives
-        self.threat = self._target()  # start at equilibrium
+        self.threat = np.maximum(self._target(), 0.0)  # start at equilibrium; threat is never negative
         self.wellbeing = (-self.threat).astype(np.float32)
         self.state = np.zeros(n_children, np.int8)
         self.legal = np.zeros(n_children, np.int8)
@@ -164,7 +164,7 @@ class Population:
         self.age_months[idx] = 0
         self.vulnerability[idx] = self._new_vulnerability(len(idx))
         self.relief[idx] = 0.0
-        self.threat[idx] = self.vulnerability[idx] + self.stress_load()[self.household[idx]]
+        self.threat[idx] = np.maximum(self.vulnerability[idx] + self.stress_load()[self.household[idx]], 0.0)
         self.wellbeing[idx] = -self.threat[idx]
         self.state[idx] = State.HOME
         self.legal[idx] = Legal.NONE

@@ -1,0 +1,32 @@
+"""Every scenario file loads and runs a short reduced-scale simulation."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SCENARIOS
+
+from sim.experiments import run_once
+from sim.params import Params, load_scenario
+
+FILES = sorted(SCENARIOS.glob("*.toml"))
+
+
+def test_there_is_a_scenario_per_lever():
+    names = {f.stem for f in FILES}
+    assert {
+        "baseline",
+        "more_contradiction",
+        "more_home_help",
+        "financial_shock",
+        "regelreflex_incident",
+        "staff_shortage",
+    } <= names
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_scenario_loads_and_runs(path):
+    params = load_scenario(path)
+    assert params != Params() or path.stem == "baseline" or params.run != Params().run
+    result = run_once(params.with_overrides({"run": {"scale": 0.002, "years": 2, "warmup_years": 1}}))
+    assert len(result.yearly) == 2
+    assert result.summary["vt_reports_per_year"] > 0
