@@ -175,11 +175,7 @@ class ChainModel(mesa.Model):
             self.guardians.caseloads,
         ):
             queue.release(case)
-        if case.state in (State.VT, State.RAAD, State.HOME_HELP_WAIT) or case.unique_id in self.raad.authority_cases:
-            for queue in (self.veilig_thuis.investigations, self.raad.investigations, self.local_team.home_help):
-                queue.withdraw(case)
-        if case.legal != Legal.NONE and case.guardian is None:
-            self.guardians.caseloads.withdraw(case)
+            queue.withdraw(case)
         if self.court.requests.pop(case.unique_id, None) is not None:
             self.court.pending -= 1
         self.raad.authority_cases.discard(case.unique_id)
@@ -198,7 +194,8 @@ class ChainModel(mesa.Model):
         3. Harm and wellbeing: serious-harm incidents (missed children when the chain is
            not involved), wellbeing moves toward the threat each child lives with;
            harm to children known to the chain may be publicised (regelreflex).
-        4. Reports (meldingen) to Veilig Thuis, and VT's safety assessment of new ones.
+        4. Reports (meldingen) to Veilig Thuis, and VT's safety assessment of new ones;
+           families' own requests for help (hulpvraag) and the local team's intake.
         5. Capacity-limited services admit from their waiting lists, in chain order: VT
            investigations, intensive home help, Raad investigations, guardians, care
            places (after this month's breakdowns and moves).
@@ -264,6 +261,11 @@ class ChainModel(mesa.Model):
         self.count("vt_reports_police", int(np.sum(pop.violence[household[reported]])))
         self.count("vt_rereports", len(reported) - len(new))
         self.veilig_thuis.triage(new)
+        # families' own requests for help go to the local team (one draw per child: CRN)
+        u = self.streams["reports"].random(pop.n_children, dtype=np.float32)
+        p = rp.p_help_request_base * np.exp(rp.report_slope * pop.threat)
+        asking = np.flatnonzero((u < p) & (pop.state == State.HOME))
+        self.local_team.intake(asking)
 
     def _statistics(self, year: int, month: int) -> None:
         pop, c = self.population, self.params.costs

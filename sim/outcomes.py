@@ -34,6 +34,7 @@ FLOWS: dict[str, str] = {
     "ots_ends": "OTS ended by decision (not at majority)",
     "ots_outflow": "OTS ended for any reason (decision, majority, guardianship)",
     "guardianship_ends": "guardianships ended (majority)",
+    "help_requests": "families' own requests for help to the local team",
     "help_starts": "starts of ordinary voluntary help",
     "home_help_starts": "starts of intensive home help",
     "placements_started": "placements started (incl. after a wait)",

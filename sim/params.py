@@ -187,6 +187,13 @@ class ReportingParams(Section):
         0.00037, ge=0, le=1, desc="monthly report chance at zero threat", source=CALIB + "; ~62,000 child-related VT reports/year"
     )
     report_slope: float = field(1.35, ge=0, le=5, desc="log-increase of report chance per unit of threat", source=CALIB)
+    p_help_request_base: float = field(
+        0.0004,
+        ge=0,
+        le=1,
+        desc="monthly chance at zero threat that a family asks the local team for help itself",
+        source=CALIB + "; most voluntary youth care does not start with a VT report (CBS: 474,000 youths in care)",
+    )
     violence_visibility: float = field(
         4.0,
         ge=1,
@@ -287,7 +294,7 @@ class VeiligThuisParams(Section):
     )
     help_threshold: float = field(1.1, ge=0, le=10, desc="perceived threat above which VT hands to voluntary help", source=CALIB)
     investigate_threshold: float = field(1.7, ge=0, le=10, desc="perceived threat above which VT investigates", source=CALIB)
-    raad_threshold: float = field(1.75, ge=0, le=10, desc="perceived threat above which VT refers to the Raad", source=CALIB)
+    raad_threshold: float = field(1.85, ge=0, le=10, desc="perceived threat above which VT refers to the Raad", source=CALIB)
     dur_investigation_months: float = field(
         2.5, ge=0.1, le=24, desc="mean VT investigation length", source="law: 10 weeks norm; IGJ 2023: norm rarely met"
     )
@@ -305,13 +312,13 @@ class LocalTeamParams(Section):
     )
     help_effect: float = field(0.35, ge=0, le=3, desc="threat reduction while in ordinary help", source=CALIB)
     escalate_threshold: float = field(
-        1.8, ge=0, le=10, desc="perceived threat after help above which the Raad is asked", source=CALIB
+        1.9, ge=0, le=10, desc="perceived threat after help above which the Raad is asked", source=CALIB
     )
     home_help_threshold: float = field(
         1.6, ge=0, le=10, desc="perceived threat above which intensive home help is offered", source=CALIB
     )
     voluntary_placement_threshold: float = field(
-        2.1, ge=0, le=10, desc="perceived threat above which a voluntary placement is proposed", source=CALIB
+        1.9, ge=0, le=10, desc="perceived threat above which a voluntary placement is proposed", source=CALIB
     )
     home_help_capacity: int = field(
         2500,
@@ -358,11 +365,11 @@ class RaadParams(Section):
     """Raad voor de Kinderbescherming: waiting list, protection investigation, request."""
 
     n_staff: int = field(
-        850,
+        1300,
         ge=1,
         le=100_000,
         desc="Raad investigators at scale 1.0",
-        source="assumption: ~13,470 investigations/yr x 3 months / ~4 concurrent",
+        source="assumption: capacity ~21,000/yr (4 concurrent, 3 months) for ~13,470 protection investigations/yr plus authority investigations",
     )
     investigations_per_staff: float = field(
         4.0, ge=0.1, le=100, desc="concurrent investigations per investigator", source="assumption"
@@ -375,14 +382,14 @@ class RaadParams(Section):
         source="dossier study: ~89-90 days when a measure is requested",
     )
     request_threshold: float = field(
-        1.85,
+        1.8,
         ge=0,
         le=10,
         desc="perceived threat above which the Raad requests a measure",
         source=CALIB + "; target request share 0.61",
     )
     placement_request_threshold: float = field(
-        2.8,
+        3.6,
         ge=0,
         le=10,
         desc="perceived threat above which placement authorisation is asked",
@@ -412,7 +419,7 @@ class CourtParams(Section):
         desc="judge's perceived threat above which an OTS is granted",
         source="OTS starts / Raad OTS requests ~0.91 (NJi/CBS 2022)",
     )
-    placement_grant_threshold: float = field(2.2, ge=0, le=10, desc="judge's threshold for placement authorisation", source=CALIB)
+    placement_grant_threshold: float = field(2.3, ge=0, le=10, desc="judge's threshold for placement authorisation", source=CALIB)
     guardianship_grant_threshold: float = field(
         2.0, ge=0, le=10, desc="judge's threshold to end parental authority", source=CALIB
     )
@@ -422,11 +429,11 @@ class GuardianParams(Section):
     """Certified institutions (GI) with family guardians (jeugdbeschermers)."""
 
     n_guardians: int = field(
-        1300,
+        1250,
         ge=1,
         le=100_000,
         desc="family guardians (FTE) at scale 1.0",
-        source="derived: ~29,000 measures / ~16 families (1.4 children each) per FTE",
+        source="derived: ~29,000 measures / (16 families x 1.4 children) ~ 1,300 FTE; a little more so ~1,500 wait (IGJ 2024)",
     )
     max_caseload_children: float = field(
         22.0,
@@ -446,7 +453,7 @@ class GuardianParams(Section):
         12.0, ge=1, le=24, desc="OTS length before review/extension", source="law: OTS at most 12 months per order"
     )
     end_threshold: float = field(
-        1.6,
+        1.7,
         ge=0,
         le=10,
         desc="perceived threat below which an OTS ends at review",
@@ -470,7 +477,7 @@ class GuardianParams(Section):
         source="NJi 2021: 13% of foster children under foster-parent guardianship; CBS outflow 1,325/yr (rate assumed)",
     )
     guardianship_threshold: float = field(
-        2.1,
+        2.2,
         ge=0,
         le=10,
         desc="perceived home threat above which the GI asks to end authority",
@@ -482,11 +489,11 @@ class CareParams(Section):
     """Care settings with residence: foster family, family home (gezinshuis), residential."""
 
     foster_capacity: int = field(
-        24000,
+        19000,
         ge=0,
         le=1_000_000,
         desc="foster places at scale 1.0",
-        source="NJi 'Cijfers over pleegzorg': 16,608 foster families, 17,652 children placed 31 Dec 2022",
+        source="NJi 'Cijfers over pleegzorg': 17,652 children placed 31 Dec 2022 (16,608 families), plus a little slack",
     )
     gezinshuis_capacity: int = field(
         4500,
@@ -503,7 +510,7 @@ class CareParams(Section):
         source="~18,000 youths a year in residential care (definition unclear)",
     )
     p_foster_breakdown_month: float = field(
-        0.006,
+        0.01,
         ge=0,
         le=1,
         desc="monthly unplanned-end chance of a foster placement (child <12)",

@@ -18,6 +18,9 @@ from numpy.typing import NDArray
 from sim.params import Params
 
 MONTHS_ADULT = 18 * 12
+# Months of household dynamics simulated before the run (assumption: spells last ~2 years, so
+# the clustering of stressors settles within three years).
+BURN_IN_MONTHS = 36
 
 
 class State(IntEnum):
@@ -81,10 +84,13 @@ class Population:
         self.low_income = rng.random(n_households) < pp.share_low_income + 0.25 * self.single_parent
         self.migration = rng.random(n_households) < pp.share_migration_background
         self.support = rng.beta(2.0, 2.0, n_households).astype(np.float32)
-        self.debt = rng.random(n_households) < 0.08 * (1 + self.low_income)
-        self.divorce = rng.random(n_households) < 0.04
-        self.mental = rng.random(n_households) < 0.06
-        self.violence = rng.random(n_households) < 0.02 * (1 + self.mental)
+        # Stressors start near their equilibrium prevalence (onset / (onset + resolution)),
+        # then run a burn-in so their clustering settles before the chain starts.
+        base_risk = 1 + (pp.risk_multiplier - 1) * (self.single_parent | self.low_income)
+        for name, p_on, p_off in self._stressor_rates():
+            setattr(self, name, rng.random(n_households) < p_on * base_risk / (p_on * base_risk + p_off))
+        for _ in range(BURN_IN_MONTHS):
+            self._stressor_step()
         self.shock_load = np.zeros(n_households, np.float32)  # extra threat from a financial shock
         self.group = np.zeros(n_households, np.int8)
 
@@ -132,20 +138,7 @@ class Population:
         """
         pp = self.params.population
         rng = self.rng
-        n_now = self.debt.astype(np.int8) + self.divorce + self.mental + self.violence
-        # Stressors cluster: poorer and single-parent households, and households already
-        # under stress, get new stressors more often (assumption, see params).
-        risk = (1 + (pp.risk_multiplier - 1) * (self.single_parent | self.low_income)) * (1 + 0.8 * n_now)
-        for name, p_on, p_off in (
-            ("debt", pp.p_debt_onset, pp.p_debt_resolve),
-            ("divorce", pp.p_divorce_onset, pp.p_divorce_resolve),
-            ("mental", pp.p_mental_onset, pp.p_mental_resolve),
-            ("violence", pp.p_violence_onset, pp.p_violence_resolve),
-        ):
-            current = getattr(self, name)
-            u = rng.random(self.n_households, dtype=np.float32)
-            setattr(self, name, np.where(current, u >= p_off, u < p_on * risk))
-
+        self._stressor_step()
         noise = rng.normal(0.0, pp.threat_noise_sd, self.n_children).astype(np.float32)
         self.threat += pp.threat_adjust_rate * (self._target() - self.threat) + noise
         np.maximum(self.threat, 0.0, out=self.threat)
@@ -158,6 +151,27 @@ class Population:
         household = self.household[child]
         self.violence[household] = False
         self.divorce[household] = False
+
+    def _stressor_rates(self) -> tuple[tuple[str, float, float], ...]:
+        pp = self.params.population
+        return (
+            ("debt", pp.p_debt_onset, pp.p_debt_resolve),
+            ("divorce", pp.p_divorce_onset, pp.p_divorce_resolve),
+            ("mental", pp.p_mental_onset, pp.p_mental_resolve),
+            ("violence", pp.p_violence_onset, pp.p_violence_resolve),
+        )
+
+    def _stressor_step(self) -> None:
+        """Stressors start and end for one month."""
+        pp = self.params.population
+        n_now = self.debt.astype(np.int8) + self.divorce + self.mental + self.violence
+        # Stressors cluster: poorer and single-parent households, and households already
+        # under stress, get new stressors more often (assumption, see params).
+        risk = (1 + (pp.risk_multiplier - 1) * (self.single_parent | self.low_income)) * (1 + 0.8 * n_now)
+        for name, p_on, p_off in self._stressor_rates():
+            current = getattr(self, name)
+            u = self.rng.random(self.n_households, dtype=np.float32)
+            setattr(self, name, np.where(current, u >= p_off, u < p_on * risk))
 
     def replace_adults(self, idx: NDArray[np.intp]) -> None:
         """Reuse the slots of children who turned 18 for newborns in the same household."""

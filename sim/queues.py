@@ -20,6 +20,8 @@ class CapacityQueue(Generic[T]):
 
     The chain's capacities (investigators, guardians, intensive home help, beds) are all of
     this kind: a case waits until a place frees, and its waiting time is recorded.
+    Withdrawing from the waiting list is O(1) (the entry is skipped when reached), so a
+    case that closes can always be withdrawn from every list it might be on.
     """
 
     def __init__(self, name: str, capacity: int) -> None:
@@ -28,32 +30,65 @@ class CapacityQueue(Generic[T]):
             raise ValueError(f"{name}: capacity must be >= 0, got {capacity}")
         self.name = name
         self.capacity = capacity
-        self.waiting: deque[tuple[T, float]] = deque()
+        self._queue: deque[tuple[T, float, int]] = deque()  # (case, joined at, ticket)
+        self._tickets: dict[int, int] = {}  # unique_id -> ticket of its live entry
+        self._next_ticket = 0
         self.in_service: set[int] = set()
-        self.waits_done: list[float] = []  # waiting times of cases admitted since last drain
+        self.waits_done: list[float] = []  # waiting times of admitted cases
 
     def __len__(self) -> int:
         """Number of cases waiting."""
-        return len(self.waiting)
+        return len(self._tickets)
 
     @property
     def free(self) -> int:
         """Free places now."""
         return max(0, self.capacity - len(self.in_service))
 
-    def join(self, item: T, now: float) -> None:
-        """Put a case on the waiting list."""
-        self.waiting.append((item, now))
+    def is_waiting(self, item: T) -> bool:
+        """Whether a case is on the waiting list."""
+        return item.unique_id in self._tickets
+
+    def join(self, item: T, now: float, *, front: bool = False) -> None:
+        """Put a case on the waiting list (at the back, or at the front for an urgent move)."""
+        if item.unique_id in self._tickets:
+            return  # already waiting: keep its place
+        self._next_ticket += 1
+        self._tickets[item.unique_id] = self._next_ticket
+        entry = (item, now, self._next_ticket)
+        self._queue.appendleft(entry) if front else self._queue.append(entry)
+
+    def waiting(self) -> list[tuple[T, float]]:
+        """The live waiting list in order, as (case, joined at)."""
+        return [(i, t) for i, t, k in self._queue if self._tickets.get(i.unique_id) == k]
+
+    def _pop(self) -> tuple[T, float] | None:
+        while self._queue:
+            item, since, ticket = self._queue.popleft()
+            if self._tickets.get(item.unique_id) == ticket:
+                del self._tickets[item.unique_id]
+                return item, since
+        return None
 
     def admit(self, now: float) -> list[T]:
         """Admit waiting cases, first come first served, while places are free."""
         admitted: list[T] = []
-        while self.waiting and len(self.in_service) < self.capacity:
-            item, since = self.waiting.popleft()
+        while len(self.in_service) < self.capacity:
+            entry = self._pop()
+            if entry is None:
+                break
+            item, since = entry
             self.in_service.add(item.unique_id)
             self.waits_done.append(now - since)
             admitted.append(item)
         return admitted
+
+    def take_all(self) -> list[tuple[T, float]]:
+        """Empty the waiting list and return it in order (for services that choose where to admit)."""
+        out = self.waiting()
+        self._queue.clear()
+        self._tickets.clear()
+        return out
 
     def start(self, item: T) -> bool:
         """Take a place directly (no waiting) if one is free."""
@@ -67,8 +102,8 @@ class CapacityQueue(Generic[T]):
         self.in_service.discard(item.unique_id)
 
     def withdraw(self, item: T) -> None:
-        """Remove a case from the waiting list (e.g. it turned 18 while waiting)."""
-        self.waiting = deque((i, t) for i, t in self.waiting if i is not item)
+        """Remove a case from the waiting list (no-op if it is not waiting)."""
+        self._tickets.pop(item.unique_id, None)
 
     def drain_waits(self) -> list[float]:
         """Waiting times recorded since the last call."""

@@ -39,12 +39,16 @@ def check_invariants(model: ChainModel) -> None:
     ]
     for q in queues:
         assert 0 <= len(q.in_service) <= q.capacity, q.name
-        assert len(q.waiting) >= 0
     assert sum(len(q.in_service) for q in model.care.places.values()) == int(np.sum(pop.setting != Setting.HOME))
     assert model.court.pending >= 0
     assert model.court.pending == len(model.court.requests)
-    waiting_placement = {c.unique_id for c, _ in model.care.waiting.waiting}
-    assert len(waiting_placement) == len(model.care.waiting.waiting), "a child waits twice for a place"
+    open_ids = {c.unique_id for c in model.cases.values()}
+    for q in [*queues, model.care.waiting]:
+        waiting = [c.unique_id for c, _ in q.waiting()]
+        assert len(waiting) == len(set(waiting)) == len(q), f"{q.name}: a case waits twice"
+        assert set(waiting) <= open_ids, f"{q.name}: a closed case is still waiting"
+        assert q.in_service <= open_ids, f"{q.name}: a closed case still holds a place"
+    waiting_placement = {c.unique_id for c, _ in model.care.waiting.waiting()}
     assert waiting_placement == {c.unique_id for c in model.cases.values() if c.state == State.PLACEMENT_WAIT}
     assert np.all(pop.threat >= 0)
 

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 SETTINGS = (Setting.FOSTER, Setting.GEZINSHUIS, Setting.RESIDENTIAL)
 # Preferred setting by age (assumption from the NJi figures: most young children go to
 # foster care, adolescents more often to residential care).
-PREFERENCE_YOUNG = np.array([0.80, 0.10, 0.10])
-PREFERENCE_ADOLESCENT = np.array([0.35, 0.15, 0.50])
+PREFERENCE_YOUNG = np.array([0.70, 0.15, 0.15])
+PREFERENCE_ADOLESCENT = np.array([0.30, 0.15, 0.55])
 
 
 class Care:
@@ -68,8 +68,7 @@ class Care:
         self._breakdowns()
         m = self.model
         still: list[tuple[Case, float]] = []
-        while self.waiting.waiting:
-            case, since = self.waiting.waiting.popleft()
+        for case, since in self.waiting.take_all():
             if self._place(case, self._preferred(case)):
                 m.count("placements_started")
                 m.count("placements_court" if case.court_placement else "placements_voluntary")
@@ -81,7 +80,8 @@ class Care:
                     case.due(self.rng.gamma(3.0, self.p.voluntary_review_months / 3), m.local_team.review_voluntary_placement)
             else:
                 still.append((case, since))
-        self.waiting.waiting.extend(still)
+        for case, since in still:
+            self.waiting.join(case, since)
 
     def _breakdowns(self) -> None:
         m = self.model
@@ -102,7 +102,7 @@ class Care:
             if not self._place(case, [s for s in SETTINGS if s != old] + [old]):
                 case.setting = Setting.HOME
                 case.state = State.PLACEMENT_WAIT
-                self.waiting.waiting.appendleft((case, m.time))
+                self.waiting.join(case, m.time, front=True)
 
     def end_placement(self, case: Case, *, majority: bool = False) -> None:
         """The child leaves care: reunification (or end of measure), or majority at 18."""

@@ -61,12 +61,8 @@ class Guardians:
             case.set_relief(relief if case.guardian is not None else relief / 2)
 
     def _need_guardian(self, case: Case) -> None:
-        if (
-            case.guardian is None
-            and case.unique_id not in self.caseloads.in_service
-            and not any(c is case for c, _ in self.caseloads.waiting)
-        ):
-            self.caseloads.join(case, self.model.time)
+        if case.guardian is None and case.unique_id not in self.caseloads.in_service:
+            self.caseloads.join(case, self.model.time)  # no-op if already waiting
 
     def start_measure(self, case: Case, *, authorise: bool, provisional: bool = False) -> None:
         """The court granted a (provisional) supervision order, perhaps with placement authorisation."""

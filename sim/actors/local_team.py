@@ -12,11 +12,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+from numpy.typing import NDArray
+
 from sim import decisions as dec
 from sim.case import Case
 from sim.population import Legal, State
 from sim.queues import CapacityQueue
-from sim.staff import StaffPool
+from sim.staff import Professional, StaffPool
 
 if TYPE_CHECKING:
     from sim.model import ChainModel
@@ -27,6 +30,9 @@ MAX_HELP_ROUNDS = 3
 # How far above the placement threshold professionals still try intensive home help first
 # (assumption).
 ALTERNATIVE_MARGIN = 0.5
+# Chance that parents who agreed to a voluntary placement withdraw consent at a review
+# (assumption: most voluntary placements stay voluntary).
+WITHDRAW_CONSENT = 0.15
 N_LOCAL_STAFF = 3000  # assumption: local-team workers dealing with protection cases (traits only)
 
 
@@ -50,7 +56,7 @@ class LocalTeam:
 
     def home_help_available(self) -> bool:
         """Whether a place is free or the waiting list is short (professionals check before offering)."""
-        return self.home_help.free > 0 or len(self.home_help) < 0.1 * self.home_help.capacity
+        return self.home_help.free > len(self.home_help) or len(self.home_help) < 0.1 * self.home_help.capacity
 
     def start_help(self, case: Case) -> None:
         """Ordinary voluntary help for some months."""
@@ -77,11 +83,38 @@ class LocalTeam:
             case.set_relief(self.p.home_help_effect * quality)
             case.due(self.rng.gamma(4.0, self.p.dur_home_help_months / 4), self.finish_home_help)
 
-    def decide_after_help(self, case: Case) -> None:
-        """The local team's judgement after a round of help (the local team's core decision)."""
+    def intake(self, children: NDArray[np.intp]) -> None:
+        """Families who ask for help themselves (hulpvraag), without a report to VT.
+
+        Most voluntary youth care, including most voluntary placements, starts this way.
+        An intake worker judges each request (vectorised, as VT's triage); requests below
+        the help threshold get advice only and never become cases.
+        """
         m = self.model
+        if len(children) == 0:
+            return
+        d = m.params.decisions
+        who = self.staff.pick_many(self.rng, len(children))
+        noise = dec.case_noise_sd(d, m.params.contradiction, self.rng.random(len(children)) < d.instrument_use)
+        perceived = dec.perceive(
+            m.population.threat[children], self.rng, noise_sd=noise, occasion_sd=d.occasion_noise_sd, bias=self.staff.bias[who]
+        )
+        helped = dec.exceeds(perceived, m.params.veilig_thuis.help_threshold, self.staff.values[who], m.climate)
+        m.count("help_requests", len(children))
+        for i in np.flatnonzero(helped):
+            case = Case(m, int(children[i]))
+            case.judgement = float(perceived[i])
+            # the family asked for help itself: it consents to a voluntary route
+            self.route(case, float(perceived[i]), self.staff.members[int(who[i])], consent=True)
+
+    def decide_after_help(self, case: Case) -> None:
+        """The local team's judgement after a round of help."""
         worker = self.staff.pick(self.rng)
-        perceived = m.assess(case, worker, self.rng)
+        self.route(case, self.model.assess(case, worker, self.rng), worker)
+
+    def route(self, case: Case, perceived: float, worker: Professional, *, consent: bool | None = None) -> None:
+        """The local team's core decision: voluntary placement, Raad, home help, help, or close."""
+        m = self.model
         shift = worker.values + m.climate
         place_at = (
             dec.placement_threshold(
@@ -91,7 +124,8 @@ class LocalTeam:
             )
             + shift
         )
-        consent = bool(m.consents(worker, perceived, self.rng))
+        if consent is None:
+            consent = m.consents(worker, perceived, self.rng)
         if perceived > place_at:
             # Intensive home help is tried first where it is available and the case is not
             # clearly beyond it (the alternative to placement, MODEL.md lever 2).
@@ -101,7 +135,7 @@ class LocalTeam:
                 m.care.request(case, court=False)
             else:
                 m.raad.refer(case, "local_team")
-        elif perceived > self.p.escalate_threshold + shift and not consent:
+        elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and not consent:
             m.raad.refer(case, "local_team")
         elif perceived > self.p.home_help_threshold + shift and not case.tried_home_help and self.home_help_available():
             self.offer_home_help(case)
@@ -137,7 +171,7 @@ class LocalTeam:
         if perceived < m.params.guardians.reunify_threshold + shift:
             m.care.end_placement(case)
             self.start_help(case)
-        elif perceived > self.p.escalate_threshold + shift and not m.consents(worker, perceived, self.rng):
+        elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and self.rng.random() < WITHDRAW_CONSENT:
             m.raad.refer(case, "local_team")
         else:
             case.due(self.rng.gamma(3.0, m.params.care.voluntary_review_months / 3), self.review_voluntary_placement)

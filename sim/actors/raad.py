@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # Threshold rise per unit of (waiting list / capacity): a long queue makes the Raad more
 # selective (assumption: resource pressure on thresholds, MODEL.md section 3).
 PRESSURE_PER_QUEUE = 0.3
+MAX_QUEUE_RATIO = 2.0  # beyond twice its capacity the queue adds no further pressure
 
 
 class Raad:
@@ -42,7 +43,7 @@ class Raad:
 
     def pressure(self) -> float:
         """Threshold rise from the waiting list."""
-        return PRESSURE_PER_QUEUE * len(self.investigations) / max(1, self.investigations.capacity)
+        return PRESSURE_PER_QUEUE * min(MAX_QUEUE_RATIO, len(self.investigations) / max(1, self.investigations.capacity))
 
     def refer(self, case: Case, source: str, *, emergency: bool = False, authority: bool = False) -> None:
         """A case arrives at the Raad (from VT, the local team, or a GI for ending authority)."""

@@ -83,7 +83,8 @@ class VeiligThuis:
         worker = self.staff.pick(self.rng)
         perceived = m.assess(case, worker, self.rng)
         shift = worker.values + m.climate
-        if perceived > self.p.raad_threshold + shift:
+        # VT knows the Raad's waiting list and refers less when it is long (resource pressure)
+        if perceived > self.p.raad_threshold + shift + m.raad.pressure():
             if perceived > m.params.raad.emergency_threshold + shift:
                 m.raad.refer(case, "vt", emergency=True)
             elif m.consents(worker, perceived, self.rng):
