@@ -269,6 +269,13 @@ class ChainModel(mesa.Model):
 
     def _statistics(self, year: int, month: int) -> None:
         pop, c = self.population, self.params.costs
+        for queue in (
+            self.veilig_thuis.investigations,
+            self.local_team.home_help,
+            self.raad.investigations,
+            self.guardians.caseloads,
+        ):
+            self.waits[year][queue.name].extend(queue.drain_waits())
         states = np.bincount(pop.state, minlength=len(State))
         legal = np.bincount(pop.legal, minlength=len(Legal))
         settings = np.bincount(pop.setting, minlength=len(Setting))

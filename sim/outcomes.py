@@ -84,7 +84,7 @@ def collect(model: ChainModel) -> RunResult:
         row: dict[str, float] = {"year": year}
         row.update({k: flows.get(k, 0) * scale for k in FLOWS})
         waits = model.waits.get(year, {})
-        for name in ("placement", "time_in_care"):
+        for name in ("vt_investigation", "home_help", "raad_investigation", "guardian", "placement", "time_in_care"):
             values = waits.get(name, [])
             row[f"mean_{name}_months"] = float(np.mean(values)) if values else float("nan")
         rows.append(row)
@@ -158,6 +158,9 @@ def summarise(yearly: pd.DataFrame, equity: pd.DataFrame, costs: pd.DataFrame, m
         "reunifications_per_year": y["reunifications"],
         "mean_time_in_care_months": y["mean_time_in_care_months"],
         "mean_wait_for_placement_months": y["mean_placement_months"],
+        "mean_wait_for_raad_months": y["mean_raad_investigation_months"],
+        "mean_wait_for_guardian_months": y["mean_guardian_months"],
+        "mean_wait_for_home_help_months": y["mean_home_help_months"],
         "cost_per_year_meur": float(costs["euro"].sum() / len(yearly) / 1e6),
         "shock_hit_measure_rate": float(hit["rate_with_measure"].mean())
         if len(hit) and hit["n_children"].sum()
