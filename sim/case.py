@@ -27,10 +27,11 @@ class Case(mesa.Agent):
 
     model: ChainModel
 
-    def __init__(self, model: ChainModel, child: int) -> None:
-        """Open a case for child ``child``."""
+    def __init__(self, model: ChainModel, child: int, case_error: float) -> None:
+        """Open a case for child ``child`` whose file starts with information error ``case_error``."""
         super().__init__(model)
         self.child = child
+        self.case_error = case_error  # standardised error of the information in the file
         self.opened = model.time
         self.judgement: float | None = None  # perceived threat in the file
         self.guardian: Professional | None = None

@@ -49,7 +49,11 @@ def _write_atomically(out: Path, write: Any) -> None:
             old = out.with_name(f".{out.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             out.rename(old)
-            tmp.rename(out)
+            try:
+                tmp.rename(out)
+            except BaseException:
+                old.rename(out)  # put the earlier results back
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(out)

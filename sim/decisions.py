@@ -44,6 +44,7 @@ def perceive(
     bias: ArrayLike,
     prior: ArrayLike | None = None,
     anchoring: ArrayLike = 0.0,
+    case_error: ArrayLike | None = None,
 ) -> FloatArray:
     """Perceived threat of one or many cases.
 
@@ -55,14 +56,22 @@ def perceive(
         bias: the professional's stable bias.
         prior: the judgement already in the file (``None`` for a first, independent look).
         anchoring: weight on ``prior`` in [0, 1].
+        case_error: the case's standardised information error, shared by everyone who reads
+            the same file (drawn fresh when ``None``); it is scaled by ``noise_sd``.
 
     """
     truth = np.asarray(truth, float)
-    own = truth + rng.normal(0.0, 1.0, truth.shape) * noise_sd + rng.normal(0.0, occasion_sd, truth.shape) + bias
+    error = rng.normal(0.0, 1.0, truth.shape) if case_error is None else np.asarray(case_error, float)
+    own = truth + error * noise_sd + rng.normal(0.0, occasion_sd, truth.shape) + bias
     if prior is None:
         return own
     weight = np.asarray(anchoring, float)
     return (1 - weight) * own + weight * np.asarray(prior, float)
+
+
+def refresh_case_error(error: float, rng: np.random.Generator, keep: float) -> float:
+    """New information (an investigation) replaces part of the file's error, keeping its variance at 1."""
+    return keep * error + float(np.sqrt(1 - keep**2)) * float(rng.normal())
 
 
 def exceeds(perceived: ArrayLike, threshold: ArrayLike, values: ArrayLike = 0.0, shift: ArrayLike = 0.0) -> NDArray[np.bool_]:

@@ -32,7 +32,14 @@ from sim.staff import Professional, StaffPool
 # (assumption: supervision and intensive help protect more than ordinary help; Al et al.
 # 2012 found no average placement-prevention effect, so none of these is large).
 PROTECTION = np.array([0.0, 0.1, 0.3, 0.1, 0.5, 0.2, 0.2, 0.4, 0.3, 0.0], dtype=np.float32)
+# States in which no adequate help is in place yet (not known, or known but waiting or
+# being investigated): serious harm here makes a "missed child" (MODEL.md section 4).
+WITHOUT_HELP = np.array([State.HOME, State.VT, State.HOME_HELP_WAIT, State.RAAD, State.COURT, State.PLACEMENT_WAIT])
 DAYS_PER_MONTH = 365.25 / 12
+# Correlation between the file's information error before and after an investigation (or
+# an independent assessor's own look at the family). Assumption: an investigation adds
+# real information but builds on the same file.
+INFORMATION_KEPT = 0.6
 
 
 class ChainModel(mesa.Model):
@@ -77,6 +84,7 @@ class ChainModel(mesa.Model):
         self.measure_year = np.full(n, -1, np.int16)  # last calendar year with a measure (for unique counts)
         self.placed_year = np.full(n, -1, np.int16)
         self.court_placed_year = np.full(n, -1, np.int16)
+        self.missed_year = np.full(n, -1, np.int16)  # last year seriously harmed without adequate help
 
         self._seed_initial_stocks()
 
@@ -128,14 +136,19 @@ class ChainModel(mesa.Model):
         anchoring: float | None = None,
         legal_aid: bool = False,
         second_opinion: StaffPool | None = None,
+        investigation: bool = False,
     ) -> float:
         """One professional's judgement of a case, written into the file.
 
-        Anchors on the judgement already in the file. When ``second_opinion`` is given, a
-        share of decisions (contradiction lever) adds an independent assessor who does not
-        see the file's judgement; the two judgements are averaged.
+        Everyone reading the file shares its information error; an ``investigation``
+        gathers new information and replaces part of it. The judgement anchors on the one
+        already in the file. When ``second_opinion`` is given, a share of decisions
+        (contradiction lever) adds an independent assessor who neither sees the file's
+        judgement nor relies only on its information; the two judgements are averaged.
         """
         d, c = self.params.decisions, self.params.contradiction
+        if investigation:
+            case.case_error = dec.refresh_case_error(case.case_error, rng, INFORMATION_KEPT)
         noise_sd = dec.case_noise_sd(d, c, rng.random() < d.instrument_use, legal_aid)
         weight = d.anchoring if anchoring is None else anchoring
         perceived = float(
@@ -147,12 +160,16 @@ class ChainModel(mesa.Model):
                 bias=worker.bias,
                 prior=case.judgement,
                 anchoring=weight if case.judgement is not None else 0.0,
+                case_error=case.case_error,
             )
         )
         if second_opinion is not None and rng.random() < c.second_assessor_share:
             other = second_opinion.pick(rng)
+            own_look = dec.refresh_case_error(case.case_error, rng, INFORMATION_KEPT)
             independent = float(
-                dec.perceive(case.truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias)
+                dec.perceive(
+                    case.truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias, case_error=own_look
+                )
             )
             perceived = float(dec.combine_independent(perceived, independent))
             self.count("second_assessments")
@@ -239,13 +256,14 @@ class ChainModel(mesa.Model):
         pop, out = self.population, self.params.outcomes
         quality = np.array([0.0, out.quality_foster, out.quality_gezinshuis, out.quality_residential], np.float32)
         exposure = pop.exposure(quality, out.placement_benefit_young, out.placement_benefit_adolescent)
-        harmed = pop.harm_and_wellbeing(exposure, PROTECTION[pop.state])
+        harmed = pop.harm_and_wellbeing(exposure, PROTECTION[pop.state], self.streams["harm"])
         state = pop.state[harmed]
-        missed = int(np.sum(state == State.HOME))
+        unknown = int(np.sum(state == State.HOME))
         self.count("harm_incidents", len(harmed))
-        self.count("missed_children", missed)
+        self.count("harm_unknown_to_chain", unknown)
         self.count("harm_in_care", int(np.sum(state == State.PLACED)))
-        if self.climate_state.publicise(len(harmed) - missed):
+        self.missed_year[harmed[np.isin(state, WITHOUT_HELP)]] = self.year()
+        if self.climate_state.publicise(len(harmed) - unknown):
             self.count("publicised_incidents")
 
     def _reports(self) -> None:
@@ -319,6 +337,7 @@ class ChainModel(mesa.Model):
 
     def _year_end(self, year: int) -> None:
         pop = self.population
+        self.flows[year]["missed_children"] = int(np.sum(self.missed_year == year))
         group = pop.child_group()
         for g, name in enumerate(("other", "hit", "matched")):
             members = group == g
@@ -352,7 +371,7 @@ class ChainModel(mesa.Model):
         n_ots, n_guard, n_vol = self.scaled(ip.n_ots), self.scaled(ip.n_guardianship), self.scaled(ip.n_voluntary_placed)
         chosen = order[: n_ots + n_guard + n_vol]
         for k, child in enumerate(chosen):
-            case = Case(self, int(child))
+            case = Case(self, int(child), float(rng.normal()))
             case.judgement = float(pop.threat[child] + rng.normal(0, 0.5))
             case.measure_since = 0.0
             if k < n_ots:
@@ -362,6 +381,7 @@ class ChainModel(mesa.Model):
                     self.care.request(case, court=True)
                 else:
                     case.state = State.MEASURE_HOME
+                    case.set_relief(self.params.local_team.help_effect / 2)  # guidance once a guardian is assigned
                 case.due(rng.uniform(0, self.params.guardians.review_interval_months), self.guardians.review)
             elif k < n_ots + n_guard:
                 case.legal = Legal.GUARDIANSHIP

@@ -48,8 +48,9 @@ FLOWS: dict[str, str] = {
     "unwarranted_raad_investigations": "Raad investigations of children below the concern threshold",
     "unwarranted_measures": "OTS starts for children below the serious threshold",
     "unwarranted_placements": "placements of children below the placement threshold",
-    "missed_children": "serious harm to children the chain was not helping",
+    "missed_children": "children seriously harmed while no adequate help was in place (unknown, waiting or under investigation)",
     "harm_incidents": "serious-harm incidents, all children",
+    "harm_unknown_to_chain": "serious-harm incidents to children the chain did not know",
     "second_assessments": "decisions with an independent second assessor",
     "publicised_incidents": "publicised incidents (regelreflex)",
 }

@@ -213,9 +213,9 @@ class ReportingParams(Section):
 class DecisionParams(Section):
     """How individual professionals judge (GADM / signal detection)."""
 
-    case_noise_sd: float = field(0.55, ge=0, le=5, desc="sd of case-level information noise", source=DECISION_LIT)
+    case_noise_sd: float = field(0.45, ge=0, le=5, desc="sd of case-level information noise", source=DECISION_LIT)
     occasion_noise_sd: float = field(
-        0.35,
+        0.4,
         ge=0,
         le=5,
         desc="sd of occasion noise (same person, other day)",
@@ -229,7 +229,7 @@ class DecisionParams(Section):
         source="Doyle 2007; Gross & Baron 2022: investigator assignment changes placement",
     )
     values_sd: float = field(
-        0.35,
+        0.45,
         ge=0,
         le=5,
         desc="sd of personal action threshold (values)",
@@ -318,7 +318,7 @@ class LocalTeamParams(Section):
         1.6, ge=0, le=10, desc="perceived threat above which intensive home help is offered", source=CALIB
     )
     voluntary_placement_threshold: float = field(
-        1.9, ge=0, le=10, desc="perceived threat above which a voluntary placement is proposed", source=CALIB
+        2.1, ge=0, le=10, desc="perceived threat above which a voluntary placement is proposed", source=CALIB
     )
     home_help_capacity: int = field(
         2500,
@@ -783,6 +783,8 @@ def _allowed(loc: tuple[Any, ...]) -> str:
             return "allowed keys here: " + ", ".join(model.model_fields)
         return ""
     info = model.model_fields[name]
+    if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+        return f"[{name}] is a table of keys: " + ", ".join(info.annotation.model_fields)
     lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
     hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
     kind = getattr(info.annotation, "__name__", str(info.annotation))

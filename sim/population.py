@@ -201,12 +201,15 @@ class Population:
             exposure[placed] = self.vulnerability[placed] + 1.5 * (1 - quality) - benefit * quality
         return exposure
 
-    def harm_and_wellbeing(self, exposure: NDArray[np.float32], protection: NDArray[np.float32]) -> NDArray[np.intp]:
+    def harm_and_wellbeing(
+        self, exposure: NDArray[np.float32], protection: NDArray[np.float32], rng: np.random.Generator
+    ) -> NDArray[np.intp]:
         """Draw this month's serious-harm incidents and move wellbeing toward -exposure.
 
         Args:
             exposure: threat each child lives with (see :meth:`exposure`).
             protection: share of the harm risk removed by the help each child receives.
+            rng: the harm stream (one draw per child per month, whatever the scenario).
 
         Returns:
             Indices of children seriously harmed this month.
@@ -217,7 +220,7 @@ class Population:
         self.wellbeing += recovery * (-exposure - self.wellbeing)
         # Harm is only possible above the concern threshold (below it the risk is negligible
         # by definition of the truth scale), which also keeps this cheap at national scale.
-        u = self.rng.random(self.n_children, dtype=np.float32)
+        u = rng.random(self.n_children, dtype=np.float32)
         at_risk = np.flatnonzero(exposure > pp.concern_threshold)
         p = pp.p_harm_at_serious * np.exp(pp.harm_slope * (exposure[at_risk] - pp.serious_threshold))
         p *= 1 - protection[at_risk]

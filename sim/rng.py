@@ -14,7 +14,11 @@ STREAMS = (
     "population",  # households, children, stressors, threat noise
     "reports",  # who reports whom, and when
     "harm",  # serious-harm incidents
-    "staff",  # traits of professionals
+    "staff_veilig_thuis",  # traits of professionals, one stream per role
+    "staff_local_team",
+    "staff_raad",
+    "staff_court",
+    "staff_guardian",
     "veilig_thuis",
     "local_team",
     "raad",

@@ -8,11 +8,14 @@ that Veilig Thuis can decide on a month of reports at once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.params import DecisionParams
+if TYPE_CHECKING:
+    from sim.model import ChainModel
 
 
 class Professional(mesa.Agent):
@@ -31,9 +34,15 @@ class Professional(mesa.Agent):
 class StaffPool:
     """All professionals of one role, with their traits as arrays for batch decisions."""
 
-    def __init__(self, model: mesa.Model, role: str, n: int, decisions: DecisionParams, rng: np.random.Generator) -> None:
-        """Create ``n`` professionals with traits drawn from the role's stream."""
+    def __init__(self, model: ChainModel, role: str, n: int) -> None:
+        """Create ``n`` professionals with traits drawn from the role's own stream.
+
+        One stream per role, so that changing the number of Raad investigators does not
+        change who the judges and guardians are (common random numbers).
+        """
         self.role = role
+        decisions = model.params.decisions
+        rng = model.streams[f"staff_{role}"]
         bias = rng.normal(0.0, decisions.bias_sd, n)
         values = rng.normal(0.0, decisions.values_sd, n)
         skill = np.clip(rng.normal(decisions.dialogue_skill_mean, decisions.dialogue_skill_sd, n), 0.0, 1.0)

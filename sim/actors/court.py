@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from sim import decisions as dec
 from sim.case import Case
 from sim.population import Legal, State
 from sim.staff import StaffPool
@@ -30,7 +31,7 @@ class Court:
         self.model = model
         self.p = p
         self.rng = model.streams["court"]
-        self.judges = StaffPool(model, "court", model.scaled(p.n_judges), model.params.decisions, model.streams["staff"])
+        self.judges = StaffPool(model, "court", model.scaled(p.n_judges))
         self.hearings_per_month = max(1.0, model.scaled(p.n_judges) * p.hearings_per_judge_month)
         self.pending = 0
         self.requests: dict[int, Request] = {}
@@ -60,6 +61,11 @@ class Court:
         anchoring = m.params.decisions.judge_anchoring * (1 - cut)
         perceived = m.assess(case, judge, self.rng, anchoring=anchoring, legal_aid=legal_aid)
         shift = judge.values + m.climate
+        # judges, too, tend to overestimate the benefit of placement (they lean more to
+        # protective placement than social workers, sources.md)
+        place_at = dec.placement_threshold(
+            self.p.placement_grant_threshold, m.params.decisions.placement_benefit_bias, m.params.contradiction.weigh_alternatives
+        )
         m.count("hearings")
         if request == "guardianship":
             if perceived > self.p.guardianship_grant_threshold + shift:
@@ -68,7 +74,7 @@ class Court:
                 m.guardians.resume(case)
             return
         if request == "placement":  # a GI asks to place a child already under OTS
-            if perceived > self.p.placement_grant_threshold + shift:
+            if perceived > place_at + shift:
                 m.count("placement_authorisations")
                 m.care.request(case, court=True)
             m.guardians.resume(case)
@@ -82,7 +88,5 @@ class Court:
             elif request != "provisional":
                 m.local_team.start_help(case)
             return
-        authorise = request in ("ots_placement", "provisional") and (
-            perceived > self.p.placement_grant_threshold + shift or request == "provisional"
-        )
+        authorise = request in ("ots_placement", "provisional") and (perceived > place_at + shift or request == "provisional")
         m.guardians.start_measure(case, authorise=authorise, provisional=request == "provisional")

@@ -31,7 +31,7 @@ class Guardians:
         self.model = model
         self.p = p
         self.rng = model.streams["guardians"]
-        self.staff = StaffPool(model, "guardian", model.scaled(p.n_guardians), model.params.decisions, model.streams["staff"])
+        self.staff = StaffPool(model, "guardian", model.scaled(p.n_guardians))
         self.caseloads = CapacityQueue[Case]("guardian", round(len(self.staff) * p.max_caseload_children))
 
     def families_per_guardian(self) -> float:
@@ -52,6 +52,8 @@ class Guardians:
             m.close_case(case, majority=True)
         for case in self.caseloads.admit(m.time):
             case.guardian = self.staff.pick(self.rng)
+            if case.state == State.MEASURE_HOME:
+                self._supervise(case)  # full guidance now that a guardian is there
 
     def _supervise(self, case: Case) -> None:
         if case.state not in (State.PLACED, State.PLACEMENT_WAIT):

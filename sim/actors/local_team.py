@@ -45,7 +45,7 @@ class LocalTeam:
         self.model = model
         self.p = p
         self.rng = model.streams["local_team"]
-        self.staff = StaffPool(model, "local_team", model.scaled(N_LOCAL_STAFF), model.params.decisions, model.streams["staff"])
+        self.staff = StaffPool(model, "local_team", model.scaled(N_LOCAL_STAFF))
         self.home_help = CapacityQueue[Case]("home_help", model.scaled(p.home_help_capacity))
 
     def home_help_quality(self) -> float:
@@ -96,13 +96,19 @@ class LocalTeam:
         d = m.params.decisions
         who = self.staff.pick_many(self.rng, len(children))
         noise = dec.case_noise_sd(d, m.params.contradiction, self.rng.random(len(children)) < d.instrument_use)
+        case_error = self.rng.normal(0.0, 1.0, len(children))
         perceived = dec.perceive(
-            m.population.threat[children], self.rng, noise_sd=noise, occasion_sd=d.occasion_noise_sd, bias=self.staff.bias[who]
+            m.population.threat[children],
+            self.rng,
+            noise_sd=noise,
+            occasion_sd=d.occasion_noise_sd,
+            bias=self.staff.bias[who],
+            case_error=case_error,
         )
         helped = dec.exceeds(perceived, m.params.veilig_thuis.help_threshold, self.staff.values[who], m.climate)
         m.count("help_requests", len(children))
         for i in np.flatnonzero(helped):
-            case = Case(m, int(children[i]))
+            case = Case(m, int(children[i]), float(case_error[i]))
             case.judgement = float(perceived[i])
             # the family asked for help itself: it consents to a voluntary route
             self.route(case, float(perceived[i]), self.staff.members[int(who[i])], consent=True)
@@ -126,18 +132,17 @@ class LocalTeam:
         )
         if consent is None:
             consent = m.consents(worker, perceived, self.rng)
-        if perceived > place_at:
-            # Intensive home help is tried first where it is available and the case is not
-            # clearly beyond it (the alternative to placement, MODEL.md lever 2).
-            if not case.tried_home_help and perceived < place_at + ALTERNATIVE_MARGIN and self.home_help_available():
-                self.offer_home_help(case)
-            elif consent:
-                m.care.request(case, court=False)
-            else:
-                m.raad.refer(case, "local_team")
-        elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and not consent:
+        home_help_possible = not case.tried_home_help and self.home_help_available()
+        if not consent and perceived > self.p.escalate_threshold + shift + m.raad.pressure():
+            # serious, and the parents do not cooperate: only the Raad can take it further
             m.raad.refer(case, "local_team")
-        elif perceived > self.p.home_help_threshold + shift and not case.tried_home_help and self.home_help_available():
+        elif perceived > place_at and home_help_possible and perceived < place_at + ALTERNATIVE_MARGIN:
+            # intensive home help is tried first where it is available and the case is not
+            # clearly beyond it (the alternative to placement, MODEL.md lever 2)
+            self.offer_home_help(case)
+        elif perceived > place_at and consent:
+            m.care.request(case, court=False)
+        elif perceived > self.p.home_help_threshold + shift and home_help_possible:
             self.offer_home_help(case)
         elif perceived > m.params.veilig_thuis.help_threshold + shift and case.help_rounds < MAX_HELP_ROUNDS:
             self.start_help(case)

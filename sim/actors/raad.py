@@ -35,7 +35,7 @@ class Raad:
         self.model = model
         self.p = p
         self.rng = model.streams["raad"]
-        self.staff = StaffPool(model, "raad", model.scaled(p.n_staff), model.params.decisions, model.streams["staff"])
+        self.staff = StaffPool(model, "raad", model.scaled(p.n_staff))
         self.investigations = CapacityQueue[Case](
             "raad_investigation", round(model.scaled(p.n_staff) * p.investigations_per_staff)
         )
@@ -76,7 +76,7 @@ class Raad:
         m = self.model
         self.investigations.release(case)
         worker = self.staff.pick(self.rng)
-        perceived = m.assess(case, worker, self.rng, second_opinion=self.staff)
+        perceived = m.assess(case, worker, self.rng, second_opinion=self.staff, investigation=True)
         shift = worker.values + m.climate + self.pressure()
         if case.unique_id in self.authority_cases:
             self.authority_cases.discard(case.unique_id)

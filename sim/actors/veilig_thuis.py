@@ -31,7 +31,7 @@ class VeiligThuis:
         self.model = model
         self.p = p
         self.rng = model.streams["veilig_thuis"]
-        self.staff = StaffPool(model, "veilig_thuis", model.scaled(p.n_staff), model.params.decisions, model.streams["staff"])
+        self.staff = StaffPool(model, "veilig_thuis", model.scaled(p.n_staff))
         self.investigations = CapacityQueue[Case]("vt_investigation", round(model.scaled(p.n_staff) * p.investigations_per_staff))
 
     def _noise(self, n: int) -> NDArray[np.float64]:
@@ -46,12 +46,14 @@ class VeiligThuis:
             return
         who = self.staff.pick_many(self.rng, len(children))
         truth = m.population.threat[children]
+        case_error = self.rng.normal(0.0, 1.0, len(children))
         perceived = dec.perceive(
             truth,
             self.rng,
             noise_sd=self._noise(len(children)),
             occasion_sd=m.params.decisions.occasion_noise_sd,
             bias=self.staff.bias[who],
+            case_error=case_error,
         )
         values, shift = self.staff.values[who], m.climate
         investigate = dec.exceeds(perceived, self.p.investigate_threshold, values, shift)
@@ -59,7 +61,7 @@ class VeiligThuis:
         m.count("vt_closed_at_triage", int((~investigate & ~help_).sum()))
         m.count("vt_triage_to_help", int(help_.sum()))
         for i in np.flatnonzero(investigate | help_):
-            case = Case(m, int(children[i]))
+            case = Case(m, int(children[i]), float(case_error[i]))
             case.judgement = float(perceived[i])
             if investigate[i]:
                 case.state = State.VT
@@ -81,7 +83,7 @@ class VeiligThuis:
         m = self.model
         self.investigations.release(case)
         worker = self.staff.pick(self.rng)
-        perceived = m.assess(case, worker, self.rng)
+        perceived = m.assess(case, worker, self.rng, investigation=True)
         shift = worker.values + m.climate
         # VT knows the Raad's waiting list and refers less when it is long (resource pressure)
         if perceived > self.p.raad_threshold + shift + m.raad.pressure():
