@@ -36,10 +36,6 @@ PROTECTION = np.array([0.0, 0.1, 0.3, 0.1, 0.5, 0.2, 0.2, 0.4, 0.3, 0.0], dtype=
 # being investigated): serious harm here makes a "missed child" (MODEL.md section 4).
 WITHOUT_HELP = np.array([State.HOME, State.VT, State.HOME_HELP_WAIT, State.RAAD, State.COURT, State.PLACEMENT_WAIT])
 DAYS_PER_MONTH = 365.25 / 12
-# Correlation between the file's information error before and after an investigation (or
-# an independent assessor's own look at the family). Assumption: an investigation adds
-# real information but builds on the same file.
-INFORMATION_KEPT = 0.6
 
 
 class ChainModel(mesa.Model):
@@ -148,7 +144,7 @@ class ChainModel(mesa.Model):
         """
         d, c = self.params.decisions, self.params.contradiction
         if investigation:
-            case.case_error = dec.refresh_case_error(case.case_error, rng, INFORMATION_KEPT)
+            case.case_error = dec.refresh_case_error(case.case_error, rng, d.information_kept)
         noise_sd = dec.case_noise_sd(d, c, rng.random() < d.instrument_use, legal_aid)
         weight = d.anchoring if anchoring is None else anchoring
         perceived = float(
@@ -165,12 +161,15 @@ class ChainModel(mesa.Model):
         )
         if second_opinion is not None and rng.random() < c.second_assessor_share:
             other = second_opinion.pick(rng)
-            own_look = dec.refresh_case_error(case.case_error, rng, INFORMATION_KEPT)
+            own_look = dec.refresh_case_error(case.case_error, rng, d.information_kept)
             independent = float(
                 dec.perceive(
                     case.truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias, case_error=own_look
                 )
             )
+            # the second assessor's own values count as much as the first's: express the
+            # second judgement relative to the first professional's threshold
+            independent -= other.values - worker.values
             perceived = float(dec.combine_independent(perceived, independent))
             self.count("second_assessments")
         case.judgement = perceived

@@ -51,6 +51,7 @@ FLOWS: dict[str, str] = {
     "missed_children": "children seriously harmed while no adequate help was in place (unknown, waiting or under investigation)",
     "harm_incidents": "serious-harm incidents, all children",
     "harm_unknown_to_chain": "serious-harm incidents to children the chain did not know",
+    "harm_in_care": "serious-harm incidents to children in care",
     "second_assessments": "decisions with an independent second assessor",
     "publicised_incidents": "publicised incidents (regelreflex)",
 }

@@ -260,6 +260,13 @@ class DecisionParams(Section):
         0.5, ge=0, le=1, desc="mean chance a professional finds a voluntary route", source="seed interview; assumption for size"
     )
     dialogue_skill_sd: float = field(0.15, ge=0, le=0.5, desc="sd of dialogue skill between professionals", source="assumption")
+    information_kept: float = field(
+        0.6,
+        ge=0,
+        le=1,
+        desc="correlation of the file's information error before and after an investigation",
+        source="assumption: an investigation adds real information but builds on the same file",
+    )
     consent_midpoint: float = field(
         2.2,
         ge=0,
@@ -303,6 +310,20 @@ class VeiligThuisParams(Section):
 class LocalTeamParams(Section):
     """Local team / youth care (wijkteam, jeugdhulp): voluntary help and intensive home help."""
 
+    alternative_margin: float = field(
+        0.5,
+        ge=0,
+        le=5,
+        desc="how far above the placement threshold intensive home help is still tried first",
+        source="assumption: professionals try the alternative unless the case is clearly beyond it",
+    )
+    withdraw_consent: float = field(
+        0.15,
+        ge=0,
+        le=1,
+        desc="chance parents withdraw consent to a voluntary placement at a review",
+        source="assumption: most voluntary placements stay voluntary",
+    )
     dur_help_months: float = field(
         9.0,
         ge=1,
@@ -429,7 +450,7 @@ class GuardianParams(Section):
     """Certified institutions (GI) with family guardians (jeugdbeschermers)."""
 
     n_guardians: int = field(
-        1250,
+        1150,
         ge=1,
         le=100_000,
         desc="family guardians (FTE) at scale 1.0",
@@ -453,7 +474,7 @@ class GuardianParams(Section):
         12.0, ge=1, le=24, desc="OTS length before review/extension", source="law: OTS at most 12 months per order"
     )
     end_threshold: float = field(
-        1.7,
+        1.8,
         ge=0,
         le=10,
         desc="perceived threat below which an OTS ends at review",
@@ -470,7 +491,7 @@ class GuardianParams(Section):
         source="assumption: perspective decision (perspectiefbesluit) within ~1.5 years",
     )
     p_transfer_to_foster_parent_month: float = field(
-        0.008,
+        0.005,
         ge=0,
         le=1,
         desc="monthly chance a GI guardianship of a foster child passes to the foster parents",

@@ -173,6 +173,18 @@ class Population:
             u = self.rng.random(self.n_households, dtype=np.float32)
             setattr(self, name, np.where(current, u >= p_off, u < p_on * risk))
 
+    def stable_household(self, rng: np.random.Generator) -> int:
+        """A household with no stressors, standing in for a foster family that becomes the child's family."""
+        for _ in range(100):
+            h = int(rng.integers(self.n_households))
+            if not (self.debt[h] or self.divorce[h] or self.mental[h] or self.violence[h] or self.shock_load[h]):
+                return h
+        return h
+
+    def join_household(self, child: int, household: int) -> None:
+        """Move a child to another household (its home threat now comes from there)."""
+        self.household[child] = household
+
     def replace_adults(self, idx: NDArray[np.intp]) -> None:
         """Reuse the slots of children who turned 18 for newborns in the same household."""
         self.age_months[idx] = 0

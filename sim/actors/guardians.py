@@ -45,12 +45,18 @@ class Guardians:
         eligible = np.flatnonzero((pop.legal == Legal.GUARDIANSHIP) & (pop.setting == Setting.FOSTER))
         u = self.rng.random(len(eligible))
         for child in eligible[u < self.p.p_transfer_to_foster_parent_month]:
-            # the foster parents become the guardians: the child stays, the GI and chain step out
+            # the foster parents become the guardians: the child stays with them, the GI and
+            # the chain step out; from now on the foster family is the child's household
             case = m.cases[int(child)]
             m.count("guardianship_ends")
             m.count("guardianship_to_foster_parents")
             m.close_case(case, majority=True)
-        for case in self.caseloads.admit(m.time):
+            m.population.join_household(int(child), m.population.stable_household(self.rng))
+        self._assign()
+
+    def _assign(self) -> None:
+        """Free guardians take waiting children, first come first served."""
+        for case in self.caseloads.admit(self.model.time):
             case.guardian = self.staff.pick(self.rng)
             if case.state == State.MEASURE_HOME:
                 self._supervise(case)  # full guidance now that a guardian is there
@@ -108,6 +114,7 @@ class Guardians:
     def back_from_home_help(self, case: Case) -> None:
         """Intensive home help under a measure ended: the guardian reviews at once."""
         case.state = State.MEASURE_HOME
+        self._supervise(case)  # guidance resumes
         self.review(case)
 
     def end_measure(self, case: Case) -> None:
@@ -124,6 +131,7 @@ class Guardians:
         case.legal = Legal.NONE
         case.measure_since = None
         m.close_case(case)
+        self._assign()  # the guardian's freed place goes to the next waiting child
 
     def review(self, case: Case) -> None:
         """Yearly review of a supervision order."""

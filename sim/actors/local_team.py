@@ -27,12 +27,6 @@ if TYPE_CHECKING:
 # Help is not offered endlessly: after this many rounds of ordinary help the local team
 # either escalates or lets go (assumption: avoids cases cycling in help for ever).
 MAX_HELP_ROUNDS = 3
-# How far above the placement threshold professionals still try intensive home help first
-# (assumption).
-ALTERNATIVE_MARGIN = 0.5
-# Chance that parents who agreed to a voluntary placement withdraw consent at a review
-# (assumption: most voluntary placements stay voluntary).
-WITHDRAW_CONSENT = 0.15
 N_LOCAL_STAFF = 3000  # assumption: local-team workers dealing with protection cases (traits only)
 
 
@@ -136,7 +130,7 @@ class LocalTeam:
         if not consent and perceived > self.p.escalate_threshold + shift + m.raad.pressure():
             # serious, and the parents do not cooperate: only the Raad can take it further
             m.raad.refer(case, "local_team")
-        elif perceived > place_at and home_help_possible and perceived < place_at + ALTERNATIVE_MARGIN:
+        elif perceived > place_at and home_help_possible and perceived < place_at + self.p.alternative_margin:
             # intensive home help is tried first where it is available and the case is not
             # clearly beyond it (the alternative to placement, MODEL.md lever 2)
             self.offer_home_help(case)
@@ -166,6 +160,7 @@ class LocalTeam:
             m.guardians.back_from_home_help(case)
         else:
             self.decide_after_help(case)
+        self.step()  # the freed place goes to the next family at once
 
     def review_voluntary_placement(self, case: Case) -> None:
         """Periodic review of a voluntary placement: return home, continue, or ask the Raad."""
@@ -176,7 +171,7 @@ class LocalTeam:
         if perceived < m.params.guardians.reunify_threshold + shift:
             m.care.end_placement(case)
             self.start_help(case)
-        elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and self.rng.random() < WITHDRAW_CONSENT:
+        elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and self.rng.random() < self.p.withdraw_consent:
             m.raad.refer(case, "local_team")
         else:
             case.due(self.rng.gamma(3.0, m.params.care.voluntary_review_months / 3), self.review_voluntary_placement)

@@ -72,9 +72,14 @@ class Raad:
             case.due(self.rng.gamma(5.0, self.p.dur_investigation_months / 5), self.finish)
 
     def finish(self, case: Case) -> None:
-        """End of an investigation: request a measure, refer back to voluntary help, or close."""
-        m = self.model
+        """End of an investigation: decide, then let the next waiting case start at once."""
         self.investigations.release(case)
+        self._decide(case)
+        self.step()
+
+    def _decide(self, case: Case) -> None:
+        """Request a measure, refer back to voluntary help, or close."""
+        m = self.model
         worker = self.staff.pick(self.rng)
         perceived = m.assess(case, worker, self.rng, second_opinion=self.staff, investigation=True)
         shift = worker.values + m.climate + self.pressure()

@@ -79,9 +79,14 @@ class VeiligThuis:
             case.due(self.rng.gamma(4.0, self.p.dur_investigation_months / 4), self.finish)
 
     def finish(self, case: Case) -> None:
-        """End of an investigation: close, hand to voluntary help, or refer to the Raad."""
-        m = self.model
+        """End of an investigation: decide, then let the next waiting case start at once."""
         self.investigations.release(case)
+        self._decide(case)
+        self.step()
+
+    def _decide(self, case: Case) -> None:
+        """Close, hand to voluntary help, or refer to the Raad."""
+        m = self.model
         worker = self.staff.pick(self.rng)
         perceived = m.assess(case, worker, self.rng, investigation=True)
         shift = worker.values + m.climate
