@@ -14,6 +14,8 @@ vignette experiment.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -69,6 +71,34 @@ def perceive(
     return (1 - weight) * own + weight * np.asarray(prior, float)
 
 
+def perceive_one(
+    truth: float,
+    rng: np.random.Generator,
+    *,
+    noise_sd: float,
+    occasion_sd: float,
+    bias: float,
+    case_error: float,
+    prior: float | None = None,
+    anchoring: float = 0.0,
+) -> float:
+    """:func:`perceive` for one case with its file's error given, in plain floats.
+
+    The per-case path of the event-driven actors; numpy's array machinery costs more than
+    the arithmetic for a single case. Same formula, same draw (one occasion-noise normal).
+    """
+    own = truth + case_error * noise_sd + occasion_sd * float(rng.standard_normal()) + bias
+    if prior is None:
+        return own
+    return (1 - anchoring) * own + anchoring * prior
+
+
+def case_noise_sd_one(decisions: DecisionParams, contradiction: ContradictionParams, instrument: bool, legal_aid: bool) -> float:
+    """:func:`case_noise_sd` for one decision, in plain floats."""
+    sd = decisions.case_noise_sd * (1 - decisions.instrument_noise_reduction * instrument)
+    return sd * (1 - contradiction.voice * 0.5) * (1 - 0.25 * legal_aid)
+
+
 def refresh_case_error(error: float, rng: np.random.Generator, keep: float) -> float:
     """New information (an investigation) replaces part of the file's error, keeping its variance at 1."""
     return keep * error + float(np.sqrt(1 - keep**2)) * float(rng.normal())
@@ -103,6 +133,11 @@ def finds_voluntary_route(
     perceived = np.asarray(perceived, float)
     p = np.asarray(dialogue_skill, float) / (1 + np.exp(2.0 * (perceived - midpoint)))
     return rng.random(perceived.shape) < p
+
+
+def finds_voluntary_route_one(dialogue_skill: float, perceived: float, rng: np.random.Generator, *, midpoint: float) -> bool:
+    """:func:`finds_voluntary_route` for one case, in plain floats (same formula, one draw)."""
+    return rng.random() < dialogue_skill / (1 + math.exp(2.0 * (perceived - midpoint)))
 
 
 def cohen_kappa(a: ArrayLike, b: ArrayLike) -> float:

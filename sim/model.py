@@ -55,6 +55,7 @@ class ChainModel(mesa.Model):
         self.params = params
         self.streams = {name: stream(seed, name) for name in STREAMS}
         self.first_year = params.run.start_year - params.run.warmup_years
+        self._year_time, self._year = -1.0, self.first_year
         self.months_total = 12 * (params.run.warmup_years + params.run.years)
 
         self.population = Population(params, self.streams["population"])
@@ -99,12 +100,17 @@ class ChainModel(mesa.Model):
         return max(0, math.ceil(self.time) - 1)
 
     def year(self) -> int:
-        """Calendar year of the current time."""
-        return self.first_year + self.month_index() // 12
+        """Calendar year of the current time (cached per time point: called for every count)."""
+        if self.time != self._year_time:
+            self._year_time = self.time
+            self._year = self.first_year + self.month_index() // 12
+        return self._year
 
     def count(self, key: str, n: int = 1) -> None:
         """Add ``n`` to this year's flow ``key``."""
-        self.flows[self.year()][key] += n
+        if self.time != self._year_time:
+            self.year()
+        self.flows[self._year][key] += n
 
     def count_if_unwarranted(self, key: str, case: Case, threshold: float) -> None:
         """Count an error against the truth: the child's true threat is below what the step warrants."""
@@ -145,27 +151,23 @@ class ChainModel(mesa.Model):
         d, c = self.params.decisions, self.params.contradiction
         if investigation:
             case.case_error = dec.refresh_case_error(case.case_error, rng, d.information_kept)
-        noise_sd = dec.case_noise_sd(d, c, rng.random() < d.instrument_use, legal_aid)
-        weight = d.anchoring if anchoring is None else anchoring
-        perceived = float(
-            dec.perceive(
-                case.truth,
-                rng,
-                noise_sd=noise_sd,
-                occasion_sd=d.occasion_noise_sd,
-                bias=worker.bias,
-                prior=case.judgement,
-                anchoring=weight if case.judgement is not None else 0.0,
-                case_error=case.case_error,
-            )
+        noise_sd = dec.case_noise_sd_one(d, c, bool(rng.random() < d.instrument_use), legal_aid)
+        truth = case.truth
+        perceived = dec.perceive_one(
+            truth,
+            rng,
+            noise_sd=noise_sd,
+            occasion_sd=d.occasion_noise_sd,
+            bias=worker.bias,
+            case_error=case.case_error,
+            prior=case.judgement,
+            anchoring=d.anchoring if anchoring is None else anchoring,
         )
         if second_opinion is not None and rng.random() < c.second_assessor_share:
             other = second_opinion.pick(rng)
             own_look = dec.refresh_case_error(case.case_error, rng, d.information_kept)
-            independent = float(
-                dec.perceive(
-                    case.truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias, case_error=own_look
-                )
+            independent = dec.perceive_one(
+                truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias, case_error=own_look
             )
             # the second assessor's own values count as much as the first's: express the
             # second judgement relative to the first professional's threshold
@@ -178,7 +180,7 @@ class ChainModel(mesa.Model):
     def consents(self, worker: Professional, perceived: float, rng: np.random.Generator) -> bool:
         """Whether this professional and the parents agree on a voluntary route."""
         midpoint = self.params.decisions.consent_midpoint
-        return bool(dec.finds_voluntary_route(worker.dialogue_skill, perceived, rng, midpoint=midpoint))
+        return dec.finds_voluntary_route_one(worker.dialogue_skill, perceived, rng, midpoint=midpoint)
 
     def close_case(self, case: Case, *, majority: bool = False) -> None:
         """Release everything a case holds and let it go."""
@@ -195,6 +197,7 @@ class ChainModel(mesa.Model):
         if self.court.requests.pop(case.unique_id, None) is not None:
             self.court.pending -= 1
         self.raad.authority_cases.discard(case.unique_id)
+        self.local_team.help_until[case.child] = np.inf
         self.count("cases_closed")
         case.close()
 
@@ -212,7 +215,8 @@ class ChainModel(mesa.Model):
            harm to children known to the chain may be publicised (regelreflex).
         4. Reports (meldingen) to Veilig Thuis, and VT's safety assessment of new ones;
            families' own requests for help (hulpvraag) and the local team's intake.
-        5. Capacity-limited services admit from their waiting lists, in chain order: VT
+        5. Ordinary help that ended this month is judged (batched: high volume). Then
+           capacity-limited services admit from their waiting lists, in chain order: VT
            investigations, intensive home help, Raad investigations, guardians, care
            places (after this month's breakdowns and moves).
         6. Statistics: monthly stocks, costs, unique children per year, equity groups.
@@ -241,6 +245,7 @@ class ChainModel(mesa.Model):
         # 4
         self._reports()
         # 5
+        self.local_team.end_due_help()
         self.veilig_thuis.step()
         self.local_team.step()
         self.raad.step()
@@ -266,22 +271,27 @@ class ChainModel(mesa.Model):
             self.count("publicised_incidents")
 
     def _reports(self) -> None:
+        """Reports to VT and families' own requests for help, from one draw per child (CRN).
+
+        A child is reported when ``u < p_report``, and its family asks for help when
+        ``p_report <= u < p_report + p_request``: one uniform array serves both.
+        """
         pop, rp = self.population, self.params.reporting
         household = pop.household
-        visibility = np.where(pop.violence[household], rp.violence_visibility, 1.0)
-        visibility = np.where(pop.state != State.HOME, visibility * rp.in_chain_visibility, visibility)
-        p = rp.p_report_base * np.exp(rp.report_slope * pop.threat) * visibility
+        rise = np.exp(np.float32(rp.report_slope) * pop.threat)
+        visibility = (1 + (rp.violence_visibility - 1) * pop.violence).astype(np.float32)[household]
+        known = np.flatnonzero(pop.state != State.HOME)
+        visibility[known] *= rp.in_chain_visibility
+        p_report = np.float32(rp.p_report_base) * rise * visibility
         u = self.streams["reports"].random(pop.n_children, dtype=np.float32)
-        reported = np.flatnonzero(u < p)
+        reported = np.flatnonzero(u < p_report)
         new = reported[pop.state[reported] == State.HOME]
         self.count("vt_reports", len(reported))
         self.count("vt_reports_police", int(np.sum(pop.violence[household[reported]])))
         self.count("vt_rereports", len(reported) - len(new))
         self.veilig_thuis.triage(new)
-        # families' own requests for help go to the local team (one draw per child: CRN)
-        u = self.streams["reports"].random(pop.n_children, dtype=np.float32)
-        p = rp.p_help_request_base * np.exp(rp.report_slope * pop.threat)
-        asking = np.flatnonzero((u < p) & (pop.state == State.HOME))
+        u -= p_report
+        asking = np.flatnonzero((u >= 0) & (u < np.float32(rp.p_help_request_base) * rise) & (pop.state == State.HOME))
         self.local_team.intake(asking)
 
     def _statistics(self, year: int, month: int) -> None:
@@ -293,12 +303,15 @@ class ChainModel(mesa.Model):
             self.guardians.caseloads,
         ):
             self.waits[year][queue.name].extend(queue.drain_waits())
-        states = np.bincount(pop.state, minlength=len(State))
-        legal = np.bincount(pop.legal, minlength=len(Legal))
-        settings = np.bincount(pop.setting, minlength=len(Setting))
-        measured = np.flatnonzero(pop.legal != Legal.NONE)
+        # only children known to the chain can be anywhere but HOME / NONE: count among them
+        known = np.flatnonzero(pop.state != State.HOME)
+        states = np.bincount(pop.state[known], minlength=len(State))
+        states[State.HOME] = pop.n_children - len(known)
+        legal = np.bincount(pop.legal[known], minlength=len(Legal))
+        settings = np.bincount(pop.setting[known], minlength=len(Setting))
+        measured = known[pop.legal[known] != Legal.NONE]
         self.measure_year[measured] = year
-        placed = np.flatnonzero(pop.setting != Setting.HOME)
+        placed = known[pop.setting[known] != Setting.HOME]
         self.placed_year[placed] = year
         self.court_placed_year[placed[pop.legal[placed] != Legal.NONE]] = year
         self.count_cost("foster", settings[Setting.FOSTER] * c.foster_per_day * DAYS_PER_MONTH)
@@ -323,7 +336,7 @@ class ChainModel(mesa.Model):
             "n_waiting_guardian": len(self.guardians.caseloads),
             "n_waiting_placement": len(self.care.waiting),
             "families_per_guardian": self.guardians.families_per_guardian(),
-            "n_hidden_serious": int(np.sum((pop.threat > self.params.population.serious_threshold) & (pop.state == State.HOME))),
+            "n_hidden_serious": _count_hidden(pop.threat, pop.state, self.params.population.serious_threshold),
             "climate_shift": self.climate,
             "home_help_quality": self.local_team.home_help_quality(),
             "mean_wellbeing": float(pop.wellbeing.mean()),
@@ -396,3 +409,9 @@ class ChainModel(mesa.Model):
                 case.placed_since = -float(rng.uniform(0, 36))
         self.flows.clear()
         self.waits.clear()
+
+
+def _count_hidden(threat: np.ndarray, state: np.ndarray, serious: float) -> int:
+    """Children above the serious threshold whom the chain does not know."""
+    serious_now = np.flatnonzero(threat > serious)
+    return int(np.sum(state[serious_now] == State.HOME))

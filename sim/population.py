@@ -10,6 +10,7 @@ status and care setting back into these arrays, which are the single source of t
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
 
 import numpy as np
@@ -87,6 +88,7 @@ class Population:
         # Stressors start near their equilibrium prevalence (onset / (onset + resolution)),
         # then run a burn-in so their clustering settles before the chain starts.
         base_risk = 1 + (pp.risk_multiplier - 1) * (self.single_parent | self.low_income)
+        self._base_risk = base_risk.astype(np.float32)
         for name, p_on, p_off in self._stressor_rates():
             setattr(self, name, rng.random(n_households) < p_on * base_risk / (p_on * base_risk + p_off))
         for _ in range(BURN_IN_MONTHS):
@@ -108,18 +110,16 @@ class Population:
         sd = self.params.population.vulnerability_sd
         return (0.5 * np.exp(self.rng.normal(0.0, sd, n))).astype(np.float32)
 
-    def stress_load(self) -> NDArray[np.float32]:
-        """Threat added by each household's stressors, minus network support."""
+    def stress_load(self, households: NDArray[np.intp] | slice = slice(None)) -> NDArray[np.float32]:
+        """Threat added by the stressors of (some) households, minus network support."""
         pp = self.params.population
-        load = (
-            pp.w_debt * self.debt
-            + pp.w_divorce * self.divorce
-            + pp.w_mental * self.mental
-            + pp.w_violence * self.violence
-            - pp.w_support * self.support
-            + self.shock_load
-        )
-        return load.astype(np.float32)
+        f = np.float32
+        load = f(pp.w_debt) * self.debt[households] + f(pp.w_divorce) * self.divorce[households]
+        load += f(pp.w_mental) * self.mental[households]
+        load += f(pp.w_violence) * self.violence[households]
+        load -= f(pp.w_support) * self.support[households]
+        load += self.shock_load[households]
+        return load
 
     def _target(self) -> NDArray[np.float32]:
         return self.vulnerability + self.stress_load()[self.household] - self.relief
@@ -139,7 +139,11 @@ class Population:
         pp = self.params.population
         rng = self.rng
         self._stressor_step()
-        noise = rng.normal(0.0, pp.threat_noise_sd, self.n_children).astype(np.float32)
+        # a uniform monthly shock with the configured sd (half the cost of a normal draw;
+        # summed over months the threat's noise is close to normal anyway)
+        noise = rng.random(self.n_children, dtype=np.float32)
+        noise -= np.float32(0.5)
+        noise *= np.float32(pp.threat_noise_sd * math.sqrt(12))
         self.threat += pp.threat_adjust_rate * (self._target() - self.threat) + noise
         np.maximum(self.threat, 0.0, out=self.threat)
 
@@ -163,15 +167,17 @@ class Population:
 
     def _stressor_step(self) -> None:
         """Stressors start and end for one month."""
-        pp = self.params.population
-        n_now = self.debt.astype(np.int8) + self.divorce + self.mental + self.violence
+        n_now = self.debt.astype(np.float32) + self.divorce + self.mental + self.violence
         # Stressors cluster: poorer and single-parent households, and households already
         # under stress, get new stressors more often (assumption, see params).
-        risk = (1 + (pp.risk_multiplier - 1) * (self.single_parent | self.low_income)) * (1 + 0.8 * n_now)
-        for name, p_on, p_off in self._stressor_rates():
+        risk = self._base_risk * (1 + np.float32(0.8) * n_now)
+        # one 64-bit draw per household gives four independent 16-bit uniforms, one per
+        # stressor (resolution 1/65536, ample for monthly rates of 0.001-0.06)
+        bits = self.rng.bit_generator.random_raw(self.n_households)  # uint64, all 64 bits random
+        for k, (name, p_on, p_off) in enumerate(self._stressor_rates()):
+            u = ((bits >> (16 * k)) & 0xFFFF).astype(np.float32) * np.float32(1 / 65536)
             current = getattr(self, name)
-            u = self.rng.random(self.n_households, dtype=np.float32)
-            setattr(self, name, np.where(current, u >= p_off, u < p_on * risk))
+            setattr(self, name, np.where(current, u >= np.float32(p_off), u < np.float32(p_on) * risk))
 
     def stable_household(self, rng: np.random.Generator) -> int:
         """A household with no stressors, standing in for a foster family that becomes the child's family."""
@@ -190,7 +196,7 @@ class Population:
         self.age_months[idx] = 0
         self.vulnerability[idx] = self._new_vulnerability(len(idx))
         self.relief[idx] = 0.0
-        self.threat[idx] = np.maximum(self.vulnerability[idx] + self.stress_load()[self.household[idx]], 0.0)
+        self.threat[idx] = np.maximum(self.vulnerability[idx] + self.stress_load(self.household[idx]), 0.0)
         self.wellbeing[idx] = -self.threat[idx]
         self.state[idx] = State.HOME
         self.legal[idx] = Legal.NONE

@@ -59,7 +59,7 @@ class StaffPool:
 
     def pick(self, rng: np.random.Generator) -> Professional:
         """A professional at random (as case allocation is, in practice, close to random)."""
-        return self.members[int(rng.integers(len(self.members)))]
+        return self.members[int(rng.random() * len(self.members))]
 
     def pick_many(self, rng: np.random.Generator, n: int) -> NDArray[np.intp]:
         """Indices of ``n`` professionals drawn at random, for batch decisions."""

@@ -50,7 +50,7 @@ class Care:
 
     def _preferred(self, case: Case) -> list[Setting]:
         pref = PREFERENCE_YOUNG if case.age_years < 12 else PREFERENCE_ADOLESCENT
-        first = SETTINGS[int(self.rng.choice(3, p=pref))]
+        first = SETTINGS[int(np.searchsorted(np.cumsum(pref), self.rng.random(), side="right"))]
         return [first] + [s for s in SETTINGS if s != first]
 
     def _place(self, case: Case, order: list[Setting]) -> bool:

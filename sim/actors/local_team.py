@@ -41,6 +41,7 @@ class LocalTeam:
         self.rng = model.streams["local_team"]
         self.staff = StaffPool(model, "local_team", model.scaled(N_LOCAL_STAFF))
         self.home_help = CapacityQueue[Case]("home_help", model.scaled(p.home_help_capacity))
+        self.help_until = np.full(model.population.n_children, np.inf)  # end of ordinary help per child
 
     def home_help_quality(self) -> float:
         """Quality of intensive home help now; a learning culture closes the gap to the maximum."""
@@ -53,12 +54,29 @@ class LocalTeam:
         return self.home_help.free > len(self.home_help) or len(self.home_help) < 0.1 * self.home_help.capacity
 
     def start_help(self, case: Case) -> None:
-        """Ordinary voluntary help for some months."""
+        """Ordinary voluntary help for some months.
+
+        Ordinary help is the chain's highest-volume route (tens of thousands a year), so
+        its end is not a Mesa event: the end time is kept in an array and
+        :meth:`end_due_help` handles all help that ended in a month at once (as STACK.md
+        advises for high-volume stages).
+        """
         self.model.count("help_starts")
+        case.cancel_event()
         case.state = State.HELP
         case.help_rounds += 1
         case.set_relief(self.p.help_effect)
-        case.due(self.rng.gamma(3.0, self.p.dur_help_months / 3), self.finish_help)
+        self.help_until[case.child] = self.model.time + self.rng.gamma(3.0, self.p.dur_help_months / 3)
+
+    def end_due_help(self) -> None:
+        """End every ordinary help whose time is up, in child order (deterministic)."""
+        m = self.model
+        due = np.flatnonzero(self.help_until <= m.time)
+        self.help_until[due] = np.inf
+        for child in due:
+            case = m.cases.get(int(child))
+            if case is not None and case.state == State.HELP:  # else it left help another way
+                self.finish_help(case)
 
     def offer_home_help(self, case: Case) -> None:
         """Put the family on the waiting list for intensive home help."""
