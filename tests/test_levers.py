@@ -67,3 +67,35 @@ def test_staff_shortage_means_longer_waits_and_fewer_measures(baseline):
 def test_same_seed_same_scenario_has_zero_difference(baseline):
     d = paired_differences(baseline, replicate(_reduced("baseline"), REPS))
     assert (d["difference"].fillna(0) == 0).all()
+
+
+def test_scandal_makes_the_chain_more_reticent(baseline):
+    d = _diff(baseline, "scandal_wrongful_placements")
+    assert d.loc["raad_protection_investigations_per_year", "difference"] < 0
+    assert d.loc["ots_starts_per_year", "ci_high"] < 0
+    assert d.loc["unwarranted_measures_per_year", "ci_high"] < 0
+
+
+def _variant(overrides: dict):
+    return replicate(_reduced("baseline").with_overrides(overrides), REPS)
+
+
+def test_fewer_foster_families_means_longer_waits_for_a_place(baseline):
+    d = paired_differences(baseline, _variant({"care": {"foster_capacity": 9000, "residential_capacity": 9000}}))
+    d = d.set_index("outcome")
+    assert d.loc["mean_wait_for_placement_months", "ci_low"] > 0
+
+
+def test_learning_culture_improves_home_help_quality(baseline):
+    learning = _variant({"local_team": {"home_help_learning_rate": 0.5}})
+    base_quality = baseline.table("monthly")["home_help_quality"]
+    quality = learning.table("monthly")["home_help_quality"]
+    assert base_quality.max() == base_quality.min()  # no learning in the baseline
+    assert quality.iloc[-1] > base_quality.iloc[-1] + 0.1
+
+
+def test_structured_instruments_everywhere_mean_fewer_unwarranted_measures(baseline):
+    d = paired_differences(
+        baseline, _variant({"decisions": {"instrument_use": 1.0, "instrument_noise_reduction": 0.5}})
+    ).set_index("outcome")
+    assert d.loc["unwarranted_measures_per_year", "difference"] < 0
