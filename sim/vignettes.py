@@ -27,6 +27,7 @@ def agreement(params: Params, *, months: int = 36, pairs: int = 4) -> dict[str, 
         params: the parameters (run.scale sets how many vignettes there are).
         months: months to run before taking the open cases as vignettes.
         pairs: independent pairs of professionals per vignette (more pairs, steadier kappa).
+
     """
     with gc_paused():
         model = ChainModel(params)
@@ -44,7 +45,9 @@ def agreement(params: Params, *, months: int = 36, pairs: int = 4) -> dict[str, 
         for measure, place in ((measure_a, place_a), (measure_b, place_b)):
             who = staff.pick_many(rng, len(children))
             noise = dec.case_noise_sd(d, c, rng.random(len(children)) < d.instrument_use)
-            seen = dec.perceive(truth, rng, noise_sd=noise, occasion_sd=d.occasion_noise_sd, bias=staff.bias[who], case_error=case_error)
+            seen = dec.perceive(
+                truth, rng, noise_sd=noise, occasion_sd=d.occasion_noise_sd, bias=staff.bias[who], case_error=case_error
+            )
             measure.append(dec.exceeds(seen, params.raad.request_threshold, staff.values[who]))
             place.append(dec.exceeds(seen, place_at, staff.values[who]))
     kappa_measure = dec.cohen_kappa(np.concatenate(measure_a), np.concatenate(measure_b))
