@@ -49,7 +49,8 @@ class Case(mesa.Agent):
     @property
     def state(self) -> State:
         """Where the child is in the chain."""
-        return State(int(self.model.population.state[self.child]))
+        # a plain int (IntEnum compares equal); building the enum costs more than the lookup
+        return int(self.model.population.state[self.child])  # type: ignore[return-value]
 
     @state.setter
     def state(self, value: State) -> None:
@@ -58,7 +59,7 @@ class Case(mesa.Agent):
     @property
     def legal(self) -> Legal:
         """The child's legal status."""
-        return Legal(int(self.model.population.legal[self.child]))
+        return int(self.model.population.legal[self.child])  # type: ignore[return-value]
 
     @legal.setter
     def legal(self, value: Legal) -> None:
@@ -67,7 +68,7 @@ class Case(mesa.Agent):
     @property
     def setting(self) -> Setting:
         """Where the child lives."""
-        return Setting(int(self.model.population.setting[self.child]))
+        return int(self.model.population.setting[self.child])  # type: ignore[return-value]
 
     @setting.setter
     def setting(self, value: Setting) -> None:

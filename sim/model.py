@@ -56,6 +56,7 @@ class ChainModel(mesa.Model):
         self.streams = {name: stream(seed, name) for name in STREAMS}
         self.first_year = params.run.start_year - params.run.warmup_years
         self._year_time, self._year = -1.0, self.first_year
+        self._flows_now: Counter[str] = Counter()
         self.months_total = 12 * (params.run.warmup_years + params.run.years)
 
         self.population = Population(params, self.streams["population"])
@@ -104,13 +105,14 @@ class ChainModel(mesa.Model):
         if self.time != self._year_time:
             self._year_time = self.time
             self._year = self.first_year + self.month_index() // 12
+            self._flows_now = self.flows[self._year]
         return self._year
 
     def count(self, key: str, n: int = 1) -> None:
         """Add ``n`` to this year's flow ``key``."""
         if self.time != self._year_time:
             self.year()
-        self.flows[self._year][key] += n
+        self._flows_now[key] += n
 
     def count_if_unwarranted(self, key: str, case: Case, threshold: float) -> None:
         """Count an error against the truth: the child's true threat is below what the step warrants."""
@@ -197,7 +199,8 @@ class ChainModel(mesa.Model):
         if self.court.requests.pop(case.unique_id, None) is not None:
             self.court.pending -= 1
         self.raad.authority_cases.discard(case.unique_id)
-        self.local_team.help_until[case.child] = np.inf
+        self.local_team.help_ends.clear(case.child)
+        self.local_team.reviews.clear(case.child)
         self.count("cases_closed")
         case.close()
 
@@ -215,7 +218,8 @@ class ChainModel(mesa.Model):
            harm to children known to the chain may be publicised (regelreflex).
         4. Reports (meldingen) to Veilig Thuis, and VT's safety assessment of new ones;
            families' own requests for help (hulpvraag) and the local team's intake.
-        5. Ordinary help that ended this month is judged (batched: high volume). Then
+        5. Ordinary help and voluntary-placement reviews that fell due this month are
+           judged (batched: high volume). Then
            capacity-limited services admit from their waiting lists, in chain order: VT
            investigations, intensive home help, Raad investigations, guardians, care
            places (after this month's breakdowns and moves).
@@ -245,7 +249,7 @@ class ChainModel(mesa.Model):
         # 4
         self._reports()
         # 5
-        self.local_team.end_due_help()
+        self.local_team.end_due()
         self.veilig_thuis.step()
         self.local_team.step()
         self.raad.step()
@@ -408,6 +412,7 @@ class ChainModel(mesa.Model):
             if case.placed_since is not None:
                 case.placed_since = -float(rng.uniform(0, 36))
         self.flows.clear()
+        self._year_time = -1.0  # the cached counter belonged to the cleared flows
         self.waits.clear()
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import deque
 from typing import Generic, Protocol, TypeVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 
 class HasId(Protocol):
     """Anything with a stable unique id (Mesa agents)."""
@@ -109,3 +112,30 @@ class CapacityQueue(Generic[T]):
         """Waiting times recorded since the last call."""
         out, self.waits_done = self.waits_done, []
         return out
+
+
+class DueTimes:
+    """When each child's current high-volume step ends: the batch alternative to Mesa events.
+
+    Ordinary help and voluntary-placement reviews happen tens of thousands of times a year;
+    one Mesa event each would dominate a national run. Their end times live in an array
+    instead and the model handles all that fell due in a month at once, in child order.
+    """
+
+    def __init__(self, n: int) -> None:
+        """No child has anything due."""
+        self.at: NDArray[np.float64] = np.full(n, np.inf)
+
+    def set(self, child: int, time: float) -> None:
+        """Child ``child``'s step ends at ``time``."""
+        self.at[child] = time
+
+    def clear(self, child: int) -> None:
+        """Nothing due for this child any more."""
+        self.at[child] = np.inf
+
+    def pop_due(self, now: float) -> NDArray[np.intp]:
+        """Children whose time has come (and forget them), in index order."""
+        due = np.flatnonzero(self.at <= now)
+        self.at[due] = np.inf
+        return due

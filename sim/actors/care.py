@@ -77,7 +77,7 @@ class Care:
                 case.placed_since = m.time
                 case.set_relief(0.0)
                 if not case.court_placement:
-                    case.due(self.rng.gamma(3.0, self.p.voluntary_review_months / 3), m.local_team.review_voluntary_placement)
+                    m.local_team.schedule_placement_review(case)
             else:
                 still.append((case, since))
         for case, since in still:
@@ -119,6 +119,7 @@ class Care:
             self.waiting.withdraw(case)
         case.placed_since = None
         case.court_placement = False
+        m.local_team.reviews.clear(case.child)
         case.setting = Setting.HOME
         if case.state in (State.PLACED, State.PLACEMENT_WAIT):
             case.state = State.HOME  # the caller decides the next state

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from sim import decisions as dec
 from sim.case import Case
 from sim.population import Legal, State
-from sim.queues import CapacityQueue
+from sim.queues import CapacityQueue, DueTimes
 from sim.staff import Professional, StaffPool
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ class LocalTeam:
         self.rng = model.streams["local_team"]
         self.staff = StaffPool(model, "local_team", model.scaled(N_LOCAL_STAFF))
         self.home_help = CapacityQueue[Case]("home_help", model.scaled(p.home_help_capacity))
-        self.help_until = np.full(model.population.n_children, np.inf)  # end of ordinary help per child
+        self.help_ends = DueTimes(model.population.n_children)  # ordinary help, batched
+        self.reviews = DueTimes(model.population.n_children)  # voluntary-placement reviews, batched
 
     def home_help_quality(self) -> float:
         """Quality of intensive home help now; a learning culture closes the gap to the maximum."""
@@ -66,17 +67,24 @@ class LocalTeam:
         case.state = State.HELP
         case.help_rounds += 1
         case.set_relief(self.p.help_effect)
-        self.help_until[case.child] = self.model.time + self.rng.gamma(3.0, self.p.dur_help_months / 3)
+        self.help_ends.set(case.child, self.model.time + self.rng.gamma(3.0, self.p.dur_help_months / 3))
 
-    def end_due_help(self) -> None:
-        """End every ordinary help whose time is up, in child order (deterministic)."""
+    def schedule_placement_review(self, case: Case) -> None:
+        """Review a voluntary placement some months from now (batched like ordinary help)."""
+        months = self.model.params.care.voluntary_review_months
+        self.reviews.set(case.child, self.model.time + self.rng.gamma(3.0, months / 3))
+
+    def end_due(self) -> None:
+        """Ordinary help and voluntary-placement reviews that fell due, in child order."""
         m = self.model
-        due = np.flatnonzero(self.help_until <= m.time)
-        self.help_until[due] = np.inf
-        for child in due:
+        for child in self.help_ends.pop_due(m.time):
             case = m.cases.get(int(child))
             if case is not None and case.state == State.HELP:  # else it left help another way
                 self.finish_help(case)
+        for child in self.reviews.pop_due(m.time):
+            case = m.cases.get(int(child))
+            if case is not None and case.state == State.PLACED and case.legal == Legal.NONE and not case.court_placement:
+                self.review_voluntary_placement(case)
 
     def offer_home_help(self, case: Case) -> None:
         """Put the family on the waiting list for intensive home help."""
@@ -192,4 +200,4 @@ class LocalTeam:
         elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and self.rng.random() < self.p.withdraw_consent:
             m.raad.refer(case, "local_team")
         else:
-            case.due(self.rng.gamma(3.0, m.params.care.voluntary_review_months / 3), self.review_voluntary_placement)
+            self.schedule_placement_review(case)

@@ -49,6 +49,7 @@ class Raad:
         """A case arrives at the Raad (from VT, the local team, or a GI for ending authority)."""
         m = self.model
         case.cancel_event()
+        m.local_team.reviews.clear(case.child)  # a voluntary placement's review waits for the Raad
         m.count("raad_referrals")
         m.count(f"raad_referrals_from_{source}")
         if case.state not in (State.PLACED, State.MEASURE_HOME, State.PLACEMENT_WAIT):
