@@ -287,16 +287,18 @@ class ChainModel(mesa.Model):
         known = np.flatnonzero(pop.state != State.HOME)
         visibility[known] *= rp.in_chain_visibility
         p_report = np.float32(rp.p_report_base) * rise * visibility
+        p_either = p_report + np.float32(rp.p_help_request_base) * rise
         u = self.streams["reports"].random(pop.n_children, dtype=np.float32)
-        reported = np.flatnonzero(u < p_report)
+        either = np.flatnonzero(u < p_either)  # the few children with a report or a request
+        is_report = u[either] < p_report[either]
+        reported = either[is_report]
         new = reported[pop.state[reported] == State.HOME]
         self.count("vt_reports", len(reported))
         self.count("vt_reports_police", int(np.sum(pop.violence[household[reported]])))
         self.count("vt_rereports", len(reported) - len(new))
         self.veilig_thuis.triage(new)
-        u -= p_report
-        asking = np.flatnonzero((u >= 0) & (u < np.float32(rp.p_help_request_base) * rise) & (pop.state == State.HOME))
-        self.local_team.intake(asking)
+        asking = either[~is_report]
+        self.local_team.intake(asking[pop.state[asking] == State.HOME])
 
     def _statistics(self, year: int, month: int) -> None:
         pop, c = self.population, self.params.costs

@@ -91,6 +91,7 @@ class Population:
         self._base_risk = base_risk.astype(np.float32)
         for name, p_on, p_off in self._stressor_rates():
             setattr(self, name, rng.random(n_households) < p_on * base_risk / (p_on * base_risk + p_off))
+        self._cumulative = self._transition_cumulative()
         for _ in range(BURN_IN_MONTHS):
             self._stressor_step()
         self.shock_load = np.zeros(n_households, np.float32)  # extra threat from a financial shock
@@ -155,6 +156,7 @@ class Population:
         household = self.household[child]
         self.violence[household] = False
         self.divorce[household] = False
+        self.stressors_changed(np.array([household]))
 
     def _stressor_rates(self) -> tuple[tuple[str, float, float], ...]:
         pp = self.params.population
@@ -165,19 +167,45 @@ class Population:
             ("violence", pp.p_violence_onset, pp.p_violence_resolve),
         )
 
+    def _transition_cumulative(self, households: NDArray[np.intp] | slice = slice(None)) -> NDArray[np.float32]:
+        """Cumulative monthly chances that each stressor starts or ends, shape (4, n).
+
+        Stressors cluster: poorer and single-parent households, and households already
+        under stress, get new stressors more often (assumption, see params).
+        """
+        names = self._stressor_rates()
+        current = [getattr(self, name)[households] for name, _, _ in names]
+        n_now = current[0].astype(np.float32) + current[1] + current[2] + current[3]
+        risk = self._base_risk[households] * (1 + np.float32(0.8) * n_now)
+        chances = np.stack(
+            [
+                np.where(cur, np.float32(p_off), np.float32(p_on) * risk)
+                for cur, (_, p_on, p_off) in zip(current, names, strict=True)
+            ]
+        )
+        return np.cumsum(chances, axis=0, dtype=np.float32)
+
+    def stressors_changed(self, households: NDArray[np.intp] | slice = slice(None)) -> None:
+        """Recompute the transition chances of households whose stressors were set from outside."""
+        self._cumulative[:, households] = self._transition_cumulative(households)
+
     def _stressor_step(self) -> None:
-        """Stressors start and end for one month."""
-        n_now = self.debt.astype(np.float32) + self.divorce + self.mental + self.violence
-        # Stressors cluster: poorer and single-parent households, and households already
-        # under stress, get new stressors more often (assumption, see params).
-        risk = self._base_risk * (1 + np.float32(0.8) * n_now)
-        # one 64-bit draw per household gives four independent 16-bit uniforms, one per
-        # stressor (resolution 1/65536, ample for monthly rates of 0.001-0.06)
-        bits = self.rng.bit_generator.random_raw(self.n_households)  # uint64, all 64 bits random
-        for k, (name, p_on, p_off) in enumerate(self._stressor_rates()):
-            u = ((bits >> (16 * k)) & 0xFFFF).astype(np.float32) * np.float32(1 / 65536)
-            current = getattr(self, name)
-            setattr(self, name, np.where(current, u >= np.float32(p_off), u < np.float32(p_on) * risk))
+        """Stressors start and end for one month.
+
+        Competing risks with one uniform draw per household: a household has a transition
+        when ``u`` falls below its total chance, and ``u``'s place among the cumulative
+        chances says which stressor starts or ends. At most one change per household per
+        month (two at once have a chance below 0.4%). Only the few households that changed
+        need their chances recomputed, which keeps this cheap at national scale.
+        """
+        u = self.rng.random(self.n_households, dtype=np.float32)
+        changed = np.flatnonzero(u < self._cumulative[-1])
+        which = np.sum(u[changed] >= self._cumulative[:, changed], axis=0)
+        for k, (name, _, _) in enumerate(self._stressor_rates()):
+            flip = changed[which == k]
+            array = getattr(self, name)
+            array[flip] = ~array[flip]
+        self.stressors_changed(changed)
 
     def stable_household(self, rng: np.random.Generator) -> int:
         """A household with no stressors, standing in for a foster family that becomes the child's family."""

@@ -42,6 +42,7 @@ class FinancialShock:
             pop.shock_load[self.hit] *= 1 - self.p.compensation_effect
             repaid = self.hit[self.rng.random(len(self.hit)) < self.p.compensation_effect]
             pop.debt[repaid] = False
+            pop.stressors_changed(repaid)
 
     def _start(self) -> None:
         pop = self.population
@@ -57,6 +58,7 @@ class FinancialShock:
         pop.group[self.hit] = Group.HIT
         pop.shock_load[self.hit] = self.p.size
         pop.debt[self.hit] = True
+        pop.stressors_changed(self.hit)
 
     def _match(self, markers: np.ndarray, stressors: np.ndarray) -> None:
         """Pick, per hit family, an unhit family with the same risk profile (exact stratum match)."""

@@ -51,6 +51,8 @@ def check_invariants(model: ChainModel) -> None:
     waiting_placement = {c.unique_id for c, _ in model.care.waiting.waiting()}
     assert waiting_placement == {c.unique_id for c in model.cases.values() if c.state == State.PLACEMENT_WAIT}
     assert np.all(pop.threat >= 0)
+    # the cached stressor transition chances agree with the stressors (no stale household)
+    np.testing.assert_array_equal(pop._cumulative, pop._transition_cumulative())
 
 
 @pytest.mark.parametrize(
