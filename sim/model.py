@@ -179,6 +179,40 @@ class ChainModel(mesa.Model):
         case.judgement = perceived
         return perceived
 
+    def assess_batch(self, cases: list[Case], pool: StaffPool, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Judgements of many cases at once (as :meth:`assess`, without second opinions).
+
+        For the batched high-volume steps: one professional from ``pool`` per case, the
+        same formula as :meth:`assess` in arrays. Returns (perceived, professionals' indices)
+        and writes each judgement into its file.
+        """
+        d, c = self.params.decisions, self.params.contradiction
+        n = len(cases)
+        pop = self.population
+        who = pool.pick_many(rng, n)
+        children = np.fromiter((case.child for case in cases), np.intp, n)
+        prior = np.fromiter((np.nan if case.judgement is None else case.judgement for case in cases), float, n)
+        case_error = np.fromiter((case.case_error for case in cases), float, n)
+        noise = dec.case_noise_sd(d, c, rng.random(n) < d.instrument_use)
+        anchoring = np.where(np.isnan(prior), 0.0, d.anchoring)
+        perceived = dec.perceive(
+            pop.threat[children].astype(float),
+            rng,
+            noise_sd=noise,
+            occasion_sd=d.occasion_noise_sd,
+            bias=pool.bias[who],
+            prior=np.nan_to_num(prior),
+            anchoring=anchoring,
+            case_error=case_error,
+        )
+        for case, value in zip(cases, perceived.tolist(), strict=True):
+            case.judgement = value
+        return perceived, who
+
+    def consents_batch(self, skill: np.ndarray, perceived: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """:meth:`consents` for many cases at once."""
+        return dec.finds_voluntary_route(skill, perceived, rng, midpoint=self.params.decisions.consent_midpoint)
+
     def consents(self, worker: Professional, perceived: float, rng: np.random.Generator) -> bool:
         """Whether this professional and the parents agree on a voluntary route."""
         midpoint = self.params.decisions.consent_midpoint

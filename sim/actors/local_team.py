@@ -77,10 +77,15 @@ class LocalTeam:
     def end_due(self) -> None:
         """Ordinary help and voluntary-placement reviews that fell due, in child order."""
         m = self.model
-        for child in self.help_ends.pop_due(m.time):
-            case = m.cases.get(int(child))
-            if case is not None and case.state == State.HELP:  # else it left help another way
-                self.finish_help(case)
+        ended = [m.cases.get(int(child)) for child in self.help_ends.pop_due(m.time)]
+        ended = [case for case in ended if case is not None and case.state == State.HELP]  # else it left help another way
+        if ended:
+            # judged together (vectorised); then each case takes its own route
+            perceived, who = m.assess_batch(ended, self.staff, self.rng)
+            consent = m.consents_batch(self.staff.dialogue_skill[who], perceived, self.rng)
+            for i, case in enumerate(ended):
+                case.set_relief(0.0)
+                self.route(case, float(perceived[i]), self.staff.members[int(who[i])], consent=bool(consent[i]))
         for child in self.reviews.pop_due(m.time):
             case = m.cases.get(int(child))
             if case is not None and case.state == State.PLACED and case.legal == Legal.NONE and not case.court_placement:
@@ -168,11 +173,6 @@ class LocalTeam:
             self.start_help(case)
         else:
             m.close_case(case)
-
-    def finish_help(self, case: Case) -> None:
-        """Ordinary help ends."""
-        case.set_relief(0.0)
-        self.decide_after_help(case)
 
     def finish_home_help(self, case: Case) -> None:
         """Intensive home help ends; with a chance set by its quality, its effect lasts."""
