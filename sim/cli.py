@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +25,7 @@ from sim.params import Params, ScenarioError, iter_fields, load_scenario
 from sim.report import summary_table, write_report
 
 EXIT_BAD_INPUT = 2
+SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -40,35 +43,44 @@ def _load(path: str, args: argparse.Namespace) -> Params:
 
 
 def _write_atomically(out: Path, write: Any) -> None:
-    """Write into a temporary sibling folder, then swap it in for ``out``."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    """Write results into ``out`` without ever leaving a half-written file there.
+
+    Everything is written to a hidden temporary folder inside ``out`` first; only when all
+    files are complete is each moved into place (``os.replace``, atomic per file). Files
+    in ``out`` that this run does not write are left alone.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".ketensim-", dir=out))
     try:
         write(tmp)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            try:
-                tmp.rename(out)
-            except BaseException:
-                old.rename(out)  # put the earlier results back
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
+        for path in sorted(tmp.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+
+def _num(value: float) -> str:
+    """A number for people: counts without decimals, shares and rates with four digits."""
+    if pd.isna(value):
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
 def _format_summary(table: pd.DataFrame) -> str:
-    lines = [f"{'outcome':46s} {'model':>14s} {'95% range':>27s} {'Dutch figure':>13s}"]
+    lines = [f"{'outcome':46s} {'model':>12s} {'95% range':>25s} {'Dutch figure':>13s}"]
     for r in table.itertuples():
-        span = "" if pd.isna(r.low) else f"{r.low:,.3f} – {r.high:,.3f}"
-        target = "" if pd.isna(r.target) else f"{r.target:,.3f}"
-        lines.append(f"{r.outcome:46s} {r.mean:14,.3f} {span:>27s} {target:>13s}")
+        span = "" if pd.isna(r.low) else f"{_num(r.low)} – {_num(r.high)}"
+        lines.append(f"{r.outcome:46s} {_num(r.mean):>12s} {span:>25s} {_num(r.target):>13s}")
     return "\n".join(lines)
+
+
+def _warn_small_scale(params: Params) -> None:
+    if params.run.scale < SMALL_SCALE:
+        print(
+            f"ketensim: note: at scale {params.run.scale} capacities round to a handful of staff and places, "
+            f"so capacity levers act in coarse steps; use --scale {SMALL_SCALE} or more for lever comparisons",
+            file=sys.stderr,
+        )
 
 
 def _save_run(reps: Replications, out: Path, title: str) -> None:
@@ -92,6 +104,7 @@ def _save_run(reps: Replications, out: Path, title: str) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario, print the summary, write results and the report."""
     params = _load(args.scenario, args)
+    _warn_small_scale(params)
     reps = replicate(params, args.reps, show_progress=not args.quiet)
     out = Path(args.out or Path("results") / Path(args.scenario).stem)
     print(
@@ -108,12 +121,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios with common random numbers."""
     a = _load(args.a, args)
     b = _load(args.b, args).with_overrides({"run": {"seed": a.run.seed}}, origin=args.b)
+    differ = [k for k in ("scale", "years", "start_year", "warmup_years") if getattr(a.run, k) != getattr(b.run, k)]
+    if differ:
+        raise ScenarioError(
+            f"{args.b}: run settings differ from {args.a} ({', '.join(f'run.{k}' for k in differ)}); "
+            "a paired comparison needs the same scale and years: set them alike or pass --scale/--years"
+        )
+    if args.reps < 2:
+        print("ketensim: note: with --reps 1 there are no confidence intervals", file=sys.stderr)
+    _warn_small_scale(a)
     ra = replicate(a, args.reps, show_progress=not args.quiet)
     rb = replicate(b, args.reps, show_progress=not args.quiet)
     diff = paired_differences(ra, rb)
-    print(f"B - A, {args.reps} paired replications (same seeds), 95% confidence intervals")
+    print(
+        f"B - A, {args.reps} paired replications (same seeds), 95% confidence intervals; "
+        f"scale {a.run.scale}, {a.run.start_year}-{a.run.start_year + a.run.years - 1}"
+    )
     print(f"A = {args.a}\nB = {args.b}\n")
-    print(diff.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
+    shown = diff.copy()
+    for col in ("a_mean", "b_mean", "difference", "ci_low", "ci_high"):
+        shown[col] = shown[col].map(_num)
+    shown["relative"] = diff["relative"].map(lambda v: "" if pd.isna(v) else f"{v:+.1%}")
+    print(shown.to_string(index=False))
     if args.out:
         out = Path(args.out)
         _write_atomically(
@@ -143,25 +172,26 @@ def cmd_params(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
+    formatter = argparse.ArgumentDefaultsHelpFormatter
     parser.add_argument("--version", action="version", version=f"ketensim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, reps: int) -> None:
         p.add_argument("--seed", type=int, help="master seed (default: the scenario's run.seed)")
         p.add_argument("--scale", type=float, help="fraction of the Dutch child population (1.0 = national)")
         p.add_argument("--years", type=int, help="years to report")
-        p.add_argument("--reps", type=int, default=1, help="replications (seeds spawned from --seed)")
+        p.add_argument("--reps", type=int, default=reps, help="replications (seeds spawned from --seed)")
         p.add_argument("--out", help="output folder")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    run = sub.add_parser("run", help="run a scenario and write results and a report")
+    run = sub.add_parser("run", help="run a scenario and write results and a report", formatter_class=formatter)
     run.add_argument("scenario", help="scenario TOML file (overrides of the defaults)")
-    common(run)
+    common(run, reps=1)
     run.set_defaults(func=cmd_run)
-    cmp_ = sub.add_parser("compare", help="paired differences B - A with common random numbers")
-    cmp_.add_argument("a")
-    cmp_.add_argument("b")
-    common(cmp_)
+    cmp_ = sub.add_parser("compare", help="paired differences B - A with common random numbers", formatter_class=formatter)
+    cmp_.add_argument("a", help="scenario A (the reference)")
+    cmp_.add_argument("b", help="scenario B (run with A's seeds)")
+    common(cmp_, reps=5)
     cmp_.set_defaults(func=cmd_compare)
     par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
     par.set_defaults(func=cmd_params)
@@ -170,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ketensim`` console script."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `ketensim run ... | head` ends quietly
     args = build_parser().parse_args(argv)
     if getattr(args, "reps", 1) < 1:
         print("ketensim: --reps must be at least 1", file=sys.stderr)

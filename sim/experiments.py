@@ -129,7 +129,7 @@ def paired_differences(a: Replications, b: Replications, confidence: float = 0.9
                 "difference": mean,
                 "ci_low": mean - half,
                 "ci_high": mean + half,
-                "relative": mean / float(sa[col].mean()) if sa[col].mean() else float("nan"),
+                "relative": mean / abs(float(sa[col].mean())) if sa[col].mean() else float("nan"),
             }
         )
     return pd.DataFrame(rows)

@@ -86,9 +86,11 @@ def collect(model: ChainModel) -> RunResult:
         row: dict[str, float] = {"year": year}
         row.update({k: flows.get(k, 0) * scale for k in FLOWS})
         waits = model.waits.get(year, {})
-        for name in ("vt_investigation", "home_help", "raad_investigation", "guardian", "placement", "time_in_care"):
+        for name in ("vt_investigation", "home_help", "raad_investigation", "guardian", "placement"):
             values = waits.get(name, [])
-            row[f"mean_{name}_months"] = float(np.mean(values)) if values else float("nan")
+            row[f"mean_wait_{name}_months"] = float(np.mean(values)) if values else float("nan")
+        in_care = waits.get("time_in_care", [])
+        row["mean_time_in_care_months"] = float(np.mean(in_care)) if in_care else float("nan")
         rows.append(row)
     yearly = pd.DataFrame(rows)
     uniques = pd.DataFrame(model.yearly_stocks)
@@ -159,10 +161,10 @@ def summarise(yearly: pd.DataFrame, equity: pd.DataFrame, costs: pd.DataFrame, m
         "placement_moves_per_year": y["placement_moves"],
         "reunifications_per_year": y["reunifications"],
         "mean_time_in_care_months": y["mean_time_in_care_months"],
-        "mean_wait_for_placement_months": y["mean_placement_months"],
-        "mean_wait_for_raad_months": y["mean_raad_investigation_months"],
-        "mean_wait_for_guardian_months": y["mean_guardian_months"],
-        "mean_wait_for_home_help_months": y["mean_home_help_months"],
+        "mean_wait_for_placement_months": y["mean_wait_placement_months"],
+        "mean_wait_for_raad_months": y["mean_wait_raad_investigation_months"],
+        "mean_wait_for_guardian_months": y["mean_wait_guardian_months"],
+        "mean_wait_for_home_help_months": y["mean_wait_home_help_months"],
         "cost_per_year_meur": float(costs["euro"].sum() / len(yearly) / 1e6),
         "shock_hit_measure_rate": float(hit["rate_with_measure"].mean())
         if len(hit) and hit["n_children"].sum()

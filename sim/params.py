@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 def field(default: Any, *, desc: str, source: str, ge: float | None = None, le: float | None = None) -> Any:
@@ -43,7 +43,7 @@ class RunParams(Section):
         20221, ge=0, le=2**63 - 1, desc="master seed; named streams derive from it", source="assumption: any fixed integer"
     )
     scale: float = field(
-        0.02,
+        0.05,
         ge=0.0005,
         le=1.0,
         desc="fraction of the Dutch child population simulated",
@@ -178,6 +178,15 @@ class PopulationParams(Section):
         0.004, ge=0, le=1, desc="monthly serious-harm chance at the serious threshold", source="assumption"
     )
     harm_slope: float = field(1.2, ge=0, le=5, desc="log-increase of harm chance per unit of threat", source="assumption")
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> PopulationParams:
+        if not self.concern_threshold < self.serious_threshold < self.placement_threshold:
+            raise ValueError(
+                "truth thresholds must rise: concern_threshold < serious_threshold < placement_threshold "
+                f"(got {self.concern_threshold}, {self.serious_threshold}, {self.placement_threshold})"
+            )
+        return self
 
 
 class ReportingParams(Section):
@@ -763,6 +772,13 @@ class Params(Section):
     shock: ShockParams = ShockParams()
     costs: CostParams = CostParams()
 
+    @model_validator(mode="after")
+    def _shock_inside_run(self) -> Params:
+        first, last = self.run.start_year - self.run.warmup_years, self.run.start_year + self.run.years - 1
+        if self.shock.enabled and not first <= self.shock.start_year <= last:
+            raise ValueError(f"shock.start_year {self.shock.start_year} is outside the simulated years {first}-{last}")
+        return self
+
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "<overrides>") -> Params:
         """Return a copy with nested overrides applied and validated."""
         return _validate(_merge(self.model_dump(), overrides), origin)
@@ -821,6 +837,10 @@ def _validate(data: dict[str, Any], origin: str) -> Params:
         for err in exc.errors():
             loc = tuple(err["loc"])
             key = ".".join(str(p) for p in loc)
+            if err["type"] == "value_error":  # a rule across keys (model validator)
+                where = f"[{key}] " if key else ""
+                lines.append(f"  - {where}{err['msg'].removeprefix('Value error, ')}")
+                continue
             if err["type"] == "extra_forbidden":
                 what = f"unknown key '{key}'"
             else:

@@ -36,7 +36,7 @@ def test_run_writes_results_report_parameters_and_seeds(tmp_path):
     assert params.run.seed == 3 and params.run.scale == 0.003
     html = (out / "report.html").read_text()
     assert "Bermuda triangle" in html and "The chain: mean yearly flows" in html and "Waiting lists" in html
-    assert not list(tmp_path.glob(".base.*")), "temporary folders left behind"
+    assert not list(out.glob(".ketensim-*")), "temporary folders left behind"
 
 
 def test_rerun_replaces_results_atomically(tmp_path):
@@ -79,3 +79,28 @@ def test_compare_of_a_scenario_with_itself_is_exactly_zero(tmp_path):
     assert proc.returncode == 0, proc.stderr
     diff = pd.read_parquet(tmp_path / "same" / "compare.parquet")
     assert (diff["difference"].fillna(0) == 0).all()
+
+
+def test_results_folder_keeps_files_it_does_not_write(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "earlier").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(SCENARIOS / "baseline.toml"), *SMALL, "--out", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "earlier").is_dir()
+    assert (tmp_path / "yearly.parquet").exists()
+
+
+def test_compare_refuses_different_run_settings(tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text("[run]\nyears = 3\n")
+    # --years on the command line applies to both, so only a scenario's own years can differ
+    proc = ketensim("compare", str(SCENARIOS / "baseline.toml"), str(other), "--scale", "0.003", "--quiet", "--reps", "2")
+    assert proc.returncode == 2
+    assert "run.years" in proc.stderr and "Traceback" not in proc.stderr

@@ -58,8 +58,15 @@ def test_regelreflex_incident_means_more_intervention_and_more_unwarranted_measu
     assert d.loc["unwarranted_measures_per_year", "ci_low"] > 0
 
 
-def test_staff_shortage_means_longer_waits_and_fewer_measures(baseline):
+def test_staff_shortage_means_longer_waits(baseline):
     d = _diff(baseline, "staff_shortage")
+    assert d.loc["children_waiting_for_guardian", "ci_low"] > 0
+    assert d.loc["mean_wait_for_guardian_months", "ci_low"] > 0
+    assert d.loc["children_waiting_for_raad", "difference"] > 0
+
+
+def test_halving_the_raad_means_fewer_measures(baseline):
+    d = paired_differences(baseline, _variant({"raad": {"n_staff": 650}})).set_index("outcome")
     assert d.loc["children_waiting_for_raad", "ci_low"] > 0
     assert d.loc["ots_starts_per_year", "ci_high"] < 0
 

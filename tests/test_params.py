@@ -313,3 +313,14 @@ def test_in_range_floats_accepted(tmp_path_factory: pytest.TempPathFactory, data
 def test_nan_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, "[contradiction]\nsecond_assessor_share = nan\n")
     assert "contradiction.second_assessor_share" in _error(path)
+
+
+def test_rules_across_keys_are_enforced(tmp_path):
+    bad = tmp_path / "thresholds.toml"
+    bad.write_text("[population]\nconcern_threshold = 5.0\n")
+    with pytest.raises(ScenarioError, match=r"(?s)thresholds.toml.*concern_threshold < serious_threshold"):
+        load_scenario(bad)
+    shock = tmp_path / "shock.toml"
+    shock.write_text("[shock]\nenabled = true\nstart_year = 2040\n")
+    with pytest.raises(ScenarioError, match=r"(?s)shock.toml.*outside the simulated years"):
+        load_scenario(shock)
