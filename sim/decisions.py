@@ -1,7 +1,7 @@
 """Pure decision functions: how a professional perceives a case and decides.
 
 The mechanism follows the General Assessment and Decision-Making model (Baumann, Dalgleish)
-read through signal detection theory (MODEL.md section 3):
+read through signal detection theory (docs/MODEL.md section 3):
 
     perceived = (1 - anchoring) * (truth + case noise + occasion noise + personal bias)
                 + anchoring * judgement already in the file

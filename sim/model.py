@@ -33,7 +33,7 @@ from sim.staff import Professional, StaffPool
 # 2012 found no average placement-prevention effect, so none of these is large).
 PROTECTION = np.array([0.0, 0.1, 0.3, 0.1, 0.5, 0.2, 0.2, 0.4, 0.3, 0.0], dtype=np.float32)
 # States in which no adequate help is in place yet (not known, or known but waiting or
-# being investigated): serious harm here makes a "missed child" (MODEL.md section 4).
+# being investigated): serious harm here makes a "missed child" (docs/MODEL.md section 4).
 WITHOUT_HELP = np.array([State.HOME, State.VT, State.HOME_HELP_WAIT, State.RAAD, State.COURT, State.PLACEMENT_WAIT])
 DAYS_PER_MONTH = 365.25 / 12
 

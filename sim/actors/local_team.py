@@ -163,7 +163,7 @@ class LocalTeam:
             m.raad.refer(case, "local_team")
         elif perceived > place_at and home_help_possible and perceived < place_at + self.p.alternative_margin:
             # intensive home help is tried first where it is available and the case is not
-            # clearly beyond it (the alternative to placement, MODEL.md lever 2)
+            # clearly beyond it (the alternative to placement, docs/MODEL.md lever 2)
             self.offer_home_help(case)
         elif perceived > place_at and consent:
             m.care.request(case, court=False)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sim.model import ChainModel
 
 # Threshold rise per unit of (waiting list / capacity): a long queue makes the Raad more
-# selective (assumption: resource pressure on thresholds, MODEL.md section 3).
+# selective (assumption: resource pressure on thresholds, docs/MODEL.md section 3).
 PRESSURE_PER_QUEUE = 0.3
 MAX_QUEUE_RATIO = 2.0  # beyond twice its capacity the queue adds no further pressure
 
