@@ -30,7 +30,9 @@ def case_noise_sd(
     """Standard deviation of case-level information noise.
 
     A structured instrument cuts noise on content; the voice of parents, child and network
-    cuts it further (better information); a lawyer brings the parents' view into court.
+    cuts it further (better information); each lawyer in court (``legal_aid``: 0, 1 or 2
+    representatives, for the parents and for the child) brings a view in and cuts it by a
+    quarter (assumption: mechanism, no published effect size).
     """
     sd = decisions.case_noise_sd * (1 - decisions.instrument_noise_reduction * np.asarray(instrument, float))
     sd = sd * (1 - contradiction.voice * 0.5)
@@ -93,7 +95,7 @@ def perceive_one(
     return (1 - anchoring) * own + anchoring * prior
 
 
-def case_noise_sd_one(decisions: DecisionParams, contradiction: ContradictionParams, instrument: bool, legal_aid: bool) -> float:
+def case_noise_sd_one(decisions: DecisionParams, contradiction: ContradictionParams, instrument: bool, legal_aid: int) -> float:
     """:func:`case_noise_sd` for one decision, in plain floats."""
     sd = decisions.case_noise_sd * (1 - decisions.instrument_noise_reduction * instrument)
     return sd * (1 - contradiction.voice * 0.5) * (1 - 0.25 * legal_aid)

@@ -36,6 +36,17 @@ PROTECTION = np.array([0.0, 0.1, 0.3, 0.1, 0.5, 0.2, 0.2, 0.4, 0.3, 0.0], dtype=
 # being investigated): serious harm here makes a "missed child" (docs/MODEL.md section 4).
 WITHOUT_HELP = np.array([State.HOME, State.VT, State.HOME_HELP_WAIT, State.RAAD, State.COURT, State.PLACEMENT_WAIT])
 DAYS_PER_MONTH = 365.25 / 12
+REPORTERS = ("police", "school", "gp", "care_provider", "network")
+# Who reports, by household (violent / not) and age (under 4 / older): shares per reporter
+# in the order of REPORTERS (assumption shaped by VT's figures: police dominate reports of
+# domestic violence; schools and GPs/youth health care see children by age).
+REPORTER_SHARES = np.array(
+    [
+        [0.85, 0.03, 0.02, 0.03, 0.07],  # violent household
+        [0.20, 0.00, 0.40, 0.15, 0.25],  # no violence, child under 4
+        [0.20, 0.35, 0.10, 0.15, 0.20],  # no violence, child 4 or older
+    ]
+)
 
 
 class ChainModel(mesa.Model):
@@ -61,6 +72,7 @@ class ChainModel(mesa.Model):
 
         self.population = Population(params, self.streams["population"])
         self.cases: dict[int, Case] = {}
+        self._reporter_table = np.cumsum(REPORTER_SHARES, axis=1)
         self.n_cases_opened = 0  # conservation check: opened - closed == open cases
         self.n_cases_closed = 0
         self.climate_state = Climate(params.regelreflex, self.streams["regelreflex"])
@@ -138,7 +150,7 @@ class ChainModel(mesa.Model):
         rng: np.random.Generator,
         *,
         anchoring: float | None = None,
-        legal_aid: bool = False,
+        legal_aid: int = 0,
         second_opinion: StaffPool | None = None,
         investigation: bool = False,
     ) -> float:
@@ -328,11 +340,31 @@ class ChainModel(mesa.Model):
         reported = either[is_report]
         new = reported[pop.state[reported] == State.HOME]
         self.count("vt_reports", len(reported))
-        self.count("vt_reports_police", int(np.sum(pop.violence[household[reported]])))
+        self._count_reporters(reported)
         self.count("vt_rereports", len(reported) - len(new))
         self.veilig_thuis.triage(new)
         asking = either[~is_report]
         self.local_team.intake(asking[pop.state[asking] == State.HOME])
+
+    def _count_reporters(self, reported: np.ndarray) -> None:
+        """Who made each report (melder): police, school, GP/youth health care, care provider, network.
+
+        Assumption from VT's figures (~65-70% of all reports by police, mostly domestic
+        violence): police report violent households; otherwise schools see school-age
+        children, GPs and youth health care see the youngest. Drawn from a stream of its
+        own, so it never shifts the draws of who is reported.
+        """
+        if len(self._reporter_table) == 0 or not len(reported):
+            return
+        pop = self.population
+        violent = pop.violence[pop.household[reported]]
+        young = pop.age_months[reported] < 48
+        row = np.where(violent, 0, np.where(young, 1, 2))
+        cumulative = self._reporter_table[row]
+        u = self.streams["reporters"].random(len(reported))
+        kind = (u[:, None] >= cumulative).sum(axis=1)
+        for k, name in enumerate(REPORTERS):
+            self.count(f"vt_reports_{name}", int(np.sum(kind == k)))
 
     def _statistics(self, year: int, month: int) -> None:
         pop, c = self.population, self.params.costs

@@ -16,6 +16,11 @@ from sim.model import ChainModel
 # Yearly flows, in the units Dutch statistics use, and what each means.
 FLOWS: dict[str, str] = {
     "vt_reports": "reports (meldingen) about children to Veilig Thuis, incl. re-reports",
+    "vt_reports_police": "reports by the police",
+    "vt_reports_school": "reports by schools",
+    "vt_reports_gp": "reports by GPs and youth health care",
+    "vt_reports_care_provider": "reports by care providers",
+    "vt_reports_network": "reports by family, neighbours and others",
     "vt_closed_at_triage": "reports closed at VT's safety assessment",
     "vt_triage_to_help": "reports VT handed straight to voluntary help",
     "vt_investigations": "VT investigations started",
@@ -128,6 +133,7 @@ def summarise(yearly: pd.DataFrame, equity: pd.DataFrame, costs: pd.DataFrame, m
     matched = equity[equity["group"] == "matched"]
     out = {
         "vt_reports_per_year": y["vt_reports"],
+        "police_share_of_reports": _share(y["vt_reports_police"], y["vt_reports"]),
         "raad_protection_investigations_per_year": y["raad_protection_investigations"],
         "raad_request_share": _share(y["raad_requests"], y["raad_protection_investigations"]),
         "placement_authorisation_share_of_ots_requests": _share(y["placement_requests"], y["ots_requests"]),

@@ -643,6 +643,13 @@ class ContradictionParams(Section):
         desc="share of court cases where parents have a lawyer",
         source="assumption: free legal aid for parents facing placement only since 2023",
     )
+    child_representative_share: float = field(
+        0.1,
+        ge=0,
+        le=1,
+        desc="share of court cases where the child has its own lawyer or special curator",
+        source="assumption: a bijzondere curator or youth lawyer is appointed in a minority of cases",
+    )
     legal_aid_anchoring_cut: float = field(
         0.5,
         ge=0,

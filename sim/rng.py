@@ -12,7 +12,8 @@ import numpy as np
 
 STREAMS = (
     "population",  # households, children, stressors, threat noise
-    "reports",  # who reports whom, and when
+    "reports",  # who is reported, and when
+    "reporters",  # which kind of reporter made a report
     "harm",  # serious-harm incidents
     "staff_veilig_thuis",  # traits of professionals, one stream per role
     "staff_local_team",

@@ -131,3 +131,11 @@ def test_measures_end_at_majority():
     assert pop.age_months.max() < 18 * 12
     assert model.flows  # flows were counted
     assert sum(f.get("ots_outflow", 0) + f.get("guardianship_ends", 0) for f in model.flows.values()) > 0
+
+
+def test_every_report_has_exactly_one_reporter():
+    result = run_once(small(scale=0.01, years=2))
+    y = result.yearly
+    by_reporter = y[["vt_reports_police", "vt_reports_school", "vt_reports_gp", "vt_reports_care_provider", "vt_reports_network"]]
+    np.testing.assert_allclose(by_reporter.sum(axis=1), y["vt_reports"])
+    assert 0.3 < result.summary["police_share_of_reports"] < 0.9  # police dominate (VT: ~65-70% of all reports)

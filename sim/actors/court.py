@@ -56,10 +56,12 @@ class Court:
         self.pending -= 1
         request = self.requests.pop(case.unique_id)
         judge = self.judges.pick(self.rng)
-        legal_aid = bool(self.rng.random() < m.params.contradiction.legal_aid_share)
-        cut = m.params.contradiction.legal_aid_anchoring_cut if legal_aid else 0.0
+        contra = m.params.contradiction
+        # a lawyer for the parents and one for the child each bring a view into court
+        represented = int(self.rng.random() < contra.legal_aid_share) + int(self.rng.random() < contra.child_representative_share)
+        cut = contra.legal_aid_anchoring_cut if represented else 0.0
         anchoring = m.params.decisions.judge_anchoring * (1 - cut)
-        perceived = m.assess(case, judge, self.rng, anchoring=anchoring, legal_aid=legal_aid)
+        perceived = m.assess(case, judge, self.rng, anchoring=anchoring, legal_aid=represented)
         shift = judge.values + m.climate
         # judges, too, tend to overestimate the benefit of placement (they lean more to
         # protective placement than social workers, sources.md)
