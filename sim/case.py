@@ -32,12 +32,10 @@ class Case(mesa.Agent):
         super().__init__(model)
         self.child = child
         self.case_error = case_error  # standardised error of the information in the file
-        self.opened = model.time
         self.judgement: float | None = None  # perceived threat in the file
         self.guardian: Professional | None = None
         self.court_placement = False  # placed by court order (vs voluntarily)
         self.placed_since: float | None = None
-        self.measure_since: float | None = None
         self.tried_home_help = False
         self.help_rounds = 0
         self._event: Event | None = None

@@ -1,8 +1,9 @@
 """The Mesa model of the Dutch youth-protection chain (jeugdbeschermingsketen).
 
 One model step is one month; the step order is written once, in :meth:`ChainModel.step`.
-Between steps, Mesa's event list fires the ends of investigations, help, hearings and
-reviews at their own (fractional-month) times.
+Between steps, Mesa's event list fires the ends of investigations, intensive home help,
+hearings and OTS reviews at their own (fractional-month) times; the high-volume ordinary
+help and voluntary-placement reviews fall due in monthly batches (step 5).
 """
 
 from __future__ import annotations
@@ -230,10 +231,10 @@ class ChainModel(mesa.Model):
         midpoint = self.params.decisions.consent_midpoint
         return dec.finds_voluntary_route_one(worker.dialogue_skill, perceived, rng, midpoint=midpoint)
 
-    def close_case(self, case: Case, *, majority: bool = False) -> None:
+    def close_case(self, case: Case, *, leaving: str = "reunified") -> None:
         """Release everything a case holds and let it go."""
         if case.setting != Setting.HOME or case.state == State.PLACEMENT_WAIT:
-            self.care.end_placement(case, majority=majority)
+            self.care.end_placement(case, leaving=leaving)
         for queue in (
             self.veilig_thuis.investigations,
             self.raad.investigations,
@@ -242,12 +243,10 @@ class ChainModel(mesa.Model):
         ):
             queue.release(case)
             queue.withdraw(case)
-        if self.court.requests.pop(case.unique_id, None) is not None:
-            self.court.pending -= 1
+        self.court.requests.pop(case.unique_id, None)
         self.raad.authority_cases.discard(case.unique_id)
         self.local_team.help_ends.clear(case.child)
         self.local_team.reviews.clear(case.child)
-        self.count("cases_closed")
         case.close()
 
     # --- the month ---------------------------------------------------------------------------
@@ -271,14 +270,13 @@ class ChainModel(mesa.Model):
            places (after this month's breakdowns and moves).
         6. Statistics: monthly stocks, costs, unique children per year, equity groups.
 
-        Investigations, help, hearings and reviews end as events between steps.
+        Investigations, intensive home help, hearings and OTS reviews end as events between steps.
         """
         month_index = self.month_index()
         year, month = self.year(), month_index % 12
         # 1
         self.shock.on_month(year, month)
-        if self.climate_state.on_month(year, month):
-            self.count("publicised_incidents")
+        self.count("publicised_incidents", self.climate_state.on_month(year, month))
         # 2
         adults = self.population.step()
         for child in adults:
@@ -288,7 +286,7 @@ class ChainModel(mesa.Model):
                     self.count("ots_outflow")
                 elif case.legal == Legal.GUARDIANSHIP:
                     self.count("guardianship_ends")
-                self.close_case(case, majority=True)
+                self.close_case(case, leaving="majority")
         self.population.replace_adults(adults)
         # 3
         self._harm()
@@ -317,8 +315,7 @@ class ChainModel(mesa.Model):
         self.count("harm_unknown_to_chain", unknown)
         self.count("harm_in_care", int(np.sum(state == State.PLACED)))
         self.missed_year[harmed[np.isin(state, WITHOUT_HELP)]] = self.year()
-        if self.climate_state.publicise(len(harmed) - unknown):
-            self.count("publicised_incidents")
+        self.count("publicised_incidents", self.climate_state.publicise(len(harmed) - unknown))
 
     def _reports(self) -> None:
         """Reports to VT and families' own requests for help, from one draw per child (CRN).
@@ -354,7 +351,7 @@ class ChainModel(mesa.Model):
         children, GPs and youth health care see the youngest. Drawn from a stream of its
         own, so it never shifts the draws of who is reported.
         """
-        if len(self._reporter_table) == 0 or not len(reported):
+        if not len(reported):
             return
         pop = self.population
         violent = pop.violence[pop.household[reported]]
@@ -457,7 +454,6 @@ class ChainModel(mesa.Model):
         for k, child in enumerate(chosen):
             case = Case(self, int(child), float(rng.normal()))
             case.judgement = float(pop.threat[child] + rng.normal(0, 0.5))
-            case.measure_since = 0.0
             if k < n_ots:
                 case.legal = Legal.OTS
                 self.guardians.caseloads.join(case, 0.0)
@@ -472,7 +468,6 @@ class ChainModel(mesa.Model):
                 self.guardians.caseloads.join(case, 0.0)
                 self.care.request(case, court=True)
             else:
-                case.measure_since = None
                 self.care.request(case, court=False)
         self.guardians.step()
         self.care.step()

@@ -745,7 +745,11 @@ class CostParams(Section):
     gezinshuis_per_day: float = field(220.0, ge=0, le=10_000, desc="family home per child-day", source="assumption")
     residential_per_day: float = field(380.0, ge=0, le=10_000, desc="residential care per child-day", source="assumption")
     home_help_per_month: float = field(
-        3000.0, ge=0, le=100_000, desc="intensive home help per family-month", source="assumption: ~6 h/week at ~EUR 110/h"
+        3000.0,
+        ge=0,
+        le=100_000,
+        desc="intensive home help per child-month (a case is one child)",
+        source="assumption: ~6 h/week at ~EUR 110/h",
     )
     help_per_month: float = field(600.0, ge=0, le=100_000, desc="ordinary voluntary help per child-month", source="assumption")
     guardian_per_child_month: float = field(
@@ -781,9 +785,17 @@ class Params(Section):
 
     @model_validator(mode="after")
     def _shock_inside_run(self) -> Params:
+        shock = self.shock
+        if not shock.enabled:
+            return self
         first, last = self.run.start_year - self.run.warmup_years, self.run.start_year + self.run.years - 1
-        if self.shock.enabled and not first <= self.shock.start_year <= last:
-            raise ValueError(f"shock.start_year {self.shock.start_year} is outside the simulated years {first}-{last}")
+        if not first <= shock.start_year <= last:
+            raise ValueError(f"shock.start_year {shock.start_year} is outside the simulated years {first}-{last}")
+        if shock.compensation_year < shock.start_year + shock.duration_years:
+            raise ValueError(
+                f"shock.compensation_year {shock.compensation_year} falls before the shock ends "
+                f"(start_year {shock.start_year} + duration_years {shock.duration_years})"
+            )
         return self
 
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "<overrides>") -> Params:

@@ -48,10 +48,6 @@ class CapacityQueue(Generic[T]):
         """Free places now."""
         return max(0, self.capacity - len(self.in_service))
 
-    def is_waiting(self, item: T) -> bool:
-        """Whether a case is on the waiting list."""
-        return item.unique_id in self._tickets
-
     def join(self, item: T, now: float, *, front: bool = False) -> None:
         """Put a case on the waiting list (at the back, or at the front for an urgent move)."""
         if item.unique_id in self._tickets:

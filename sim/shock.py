@@ -32,10 +32,11 @@ class FinancialShock:
         """Start, ease and compensate at the configured dates (January of each year)."""
         if not self.p.enabled or month != 0:
             return
-        end_year = self.p.start_year + self.p.duration_years
         if year == self.p.start_year:
             self._start()
-        if len(self.hit) and year == math.ceil(end_year) and year > self.p.start_year:
+        # the shock eases in the first January after it ends (and never in its first one)
+        eases_in = max(self.p.start_year + 1, math.ceil(self.p.start_year + self.p.duration_years))
+        if len(self.hit) and year == eases_in:
             self.population.shock_load[self.hit] = self.p.size * LINGERING_SHARE
         if len(self.hit) and year == self.p.compensation_year:
             pop = self.population
@@ -54,13 +55,13 @@ class FinancialShock:
         hit = self.rng.choice(pop.n_households, size=n_hit, replace=False, p=weight / weight.sum())
         self.hit = np.sort(hit)
         stressors = pop.debt.astype(int) + pop.divorce + pop.mental + pop.violence
-        self._match(markers, np.minimum(stressors, 2))
+        self._match(np.minimum(stressors, 2))
         pop.group[self.hit] = Group.HIT
         pop.shock_load[self.hit] = self.p.size
         pop.debt[self.hit] = True
         pop.stressors_changed(self.hit)
 
-    def _match(self, markers: np.ndarray, stressors: np.ndarray) -> None:
+    def _match(self, stressors: np.ndarray) -> None:
         """Pick, per hit family, an unhit family with the same risk profile (exact stratum match)."""
         pop = self.population
         stratum = (pop.single_parent * 1 + pop.low_income * 2 + pop.migration * 4) * 3 + stressors

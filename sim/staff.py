@@ -28,7 +28,6 @@ class Professional(mesa.Agent):
         self.bias = bias
         self.values = values
         self.dialogue_skill = dialogue_skill
-        self.caseload = 0  # children currently assigned (guardians)
 
 
 class StaffPool:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from sim import decisions as dec
 from sim.decisions import (
     case_noise_sd,
     cohen_kappa,
@@ -247,3 +248,21 @@ def test_kappa_second_known_example() -> None:
     a = [True] * 60 + [False] * 40
     b = [True] * 45 + [False] * 15 + [True] * 25 + [False] * 15
     assert cohen_kappa(a, b) == pytest.approx(0.06 / 0.46)
+
+
+def test_scalar_twins_match_their_array_versions():
+    from sim.params import Params
+
+    p = Params()
+    for instrument in (False, True):
+        for lawyers in (0, 1, 2):
+            array_sd = float(dec.case_noise_sd(p.decisions, p.contradiction, instrument, lawyers))
+            assert dec.case_noise_sd_one(p.decisions, p.contradiction, instrument, lawyers) == pytest.approx(array_sd)
+    kw = {"noise_sd": 0.4, "occasion_sd": 0.3, "bias": 0.2, "case_error": 0.7, "prior": 1.5, "anchoring": 0.5}
+    one = dec.perceive_one(2.0, np.random.default_rng(3), **kw)
+    many = dec.perceive(np.array([2.0]), np.random.default_rng(3), **kw)
+    assert one == pytest.approx(float(many[0]))
+    for perceived in (0.5, 2.2, 4.0):
+        a = [dec.finds_voluntary_route_one(0.6, perceived, np.random.default_rng(k), midpoint=2.2) for k in range(2000)]
+        b = [bool(dec.finds_voluntary_route(0.6, perceived, np.random.default_rng(k), midpoint=2.2)) for k in range(2000)]
+        assert a == b

@@ -35,7 +35,7 @@ def test_more_contradiction_means_fewer_unwarranted_measures_and_placements(base
 def test_more_home_help_means_more_home_help_and_fewer_voluntary_placements(baseline):
     d = _diff(baseline, "more_home_help")
     assert d.loc["home_help_starts_per_year", "ci_low"] > 0
-    assert d.loc["families_waiting_for_home_help", "difference"] < 0
+    assert d.loc["children_waiting_for_home_help", "difference"] < 0
     assert d.loc["voluntary_placements_per_year", "difference"] < 0
 
 

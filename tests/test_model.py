@@ -40,8 +40,7 @@ def check_invariants(model: ChainModel) -> None:
     for q in queues:
         assert 0 <= len(q.in_service) <= q.capacity, q.name
     assert sum(len(q.in_service) for q in model.care.places.values()) == int(np.sum(pop.setting != Setting.HOME))
-    assert model.court.pending >= 0
-    assert model.court.pending == len(model.court.requests)
+    assert set(model.court.requests) <= {c.unique_id for c in model.cases.values()}, "a closed case awaits a hearing"
     open_ids = {c.unique_id for c in model.cases.values()}
     for q in [*queues, model.care.waiting]:
         waiting = [c.unique_id for c, _ in q.waiting()]

@@ -324,3 +324,7 @@ def test_rules_across_keys_are_enforced(tmp_path):
     shock.write_text("[shock]\nenabled = true\nstart_year = 2040\n")
     with pytest.raises(ScenarioError, match=r"(?s)shock.toml.*outside the simulated years"):
         load_scenario(shock)
+    early = tmp_path / "early.toml"
+    early.write_text("[shock]\nenabled = true\nstart_year = 2017\nduration_years = 4.0\ncompensation_year = 2019\n")
+    with pytest.raises(ScenarioError, match=r"(?s)early.toml.*compensation_year 2019 falls before the shock ends"):
+        load_scenario(early)

@@ -98,14 +98,16 @@ class Care:
             if old == Setting.FOSTER:
                 m.count("foster_breakdowns")
             self.places[old].release(case)
-            # after a breakdown the child moves to another free place, preferring another setting
-            if not self._place(case, [s for s in SETTINGS if s != old] + [old]):
-                case.setting = Setting.HOME
-                case.state = State.PLACEMENT_WAIT
-                self.waiting.join(case, m.time, front=True)
+            # after a breakdown the child moves to another free place, preferring another
+            # setting; the place it just left is free, so a place is always found
+            self._place(case, [s for s in SETTINGS if s != old] + [old])
 
-    def end_placement(self, case: Case, *, majority: bool = False) -> None:
-        """The child leaves care: reunification (or end of measure), or majority at 18."""
+    def end_placement(self, case: Case, *, leaving: str = "reunified") -> None:
+        """The child leaves care for the reason ``leaving``.
+
+        ``reunified`` (or the measure ended), ``majority`` (turned 18), or
+        ``foster_guardianship`` (the foster parents became the guardians).
+        """
         m = self.model
         if case.setting != Setting.HOME:
             setting = case.setting
@@ -113,7 +115,7 @@ class Care:
             if setting == Setting.FOSTER:
                 m.count("foster_planned_ends")
             m.count("placements_ended")
-            m.count("placements_ended_majority" if majority else "reunifications")
+            m.count("reunifications" if leaving == "reunified" else f"placements_ended_{leaving}")
             m.record_wait("time_in_care", m.time - (case.placed_since or m.time))
         else:
             self.waiting.withdraw(case)

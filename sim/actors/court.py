@@ -33,12 +33,15 @@ class Court:
         self.rng = model.streams["court"]
         self.judges = StaffPool(model, "court", model.scaled(p.n_judges))
         self.hearings_per_month = max(1.0, model.scaled(p.n_judges) * p.hearings_per_judge_month)
-        self.pending = 0
         self.requests: dict[int, Request] = {}
+
+    @property
+    def pending(self) -> int:
+        """Requests waiting for their hearing."""
+        return len(self.requests)
 
     def file(self, case: Case, request: Request) -> None:
         """File a request; the hearing follows after a wait that grows with the backlog."""
-        self.pending += 1
         self.requests[case.unique_id] = request
         if request == "provisional":
             # Emergency orders are heard within days: at this model's resolution, at once.
@@ -53,7 +56,6 @@ class Court:
     def hearing(self, case: Case) -> None:
         """Hold the hearing and decide."""
         m = self.model
-        self.pending -= 1
         request = self.requests.pop(case.unique_id)
         judge = self.judges.pick(self.rng)
         contra = m.params.contradiction

@@ -50,7 +50,7 @@ class Guardians:
             case = m.cases[int(child)]
             m.count("guardianship_ends")
             m.count("guardianship_to_foster_parents")
-            m.close_case(case, majority=True)
+            m.close_case(case, leaving="foster_guardianship")
             m.population.join_household(int(child), m.population.stable_household(self.rng))
         self._assign()
 
@@ -82,8 +82,6 @@ class Guardians:
             m.count_if_unwarranted("unwarranted_measures", case, m.params.population.serious_threshold)
             m.mark_measure_start(case)
         case.legal = Legal.OTS
-        if case.measure_since is None:
-            case.measure_since = m.time
         self._need_guardian(case)
         if authorise:
             m.count("placement_authorisations")
@@ -123,14 +121,7 @@ class Guardians:
         m.count("ots_ends")
         if case.legal == Legal.OTS:
             m.count("ots_outflow")
-        if case.placed_since is not None:
-            m.care.end_placement(case)
-        self.caseloads.release(case)
-        self.caseloads.withdraw(case)
-        case.guardian = None
-        case.legal = Legal.NONE
-        case.measure_since = None
-        m.close_case(case)
+        m.close_case(case)  # ends any placement and frees the guardian's place
         self._assign()  # the guardian's freed place goes to the next waiting child
 
     def review(self, case: Case) -> None:

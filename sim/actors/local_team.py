@@ -58,9 +58,9 @@ class LocalTeam:
         """Ordinary voluntary help for some months.
 
         Ordinary help is the chain's highest-volume route (tens of thousands a year), so
-        its end is not a Mesa event: the end time is kept in an array and
-        :meth:`end_due_help` handles all help that ended in a month at once (as STACK.md
-        advises for high-volume stages).
+        its end is not a Mesa event: the end time is kept in an array and :meth:`end_due`
+        handles all help that ended in a month at once (batches for high-volume stages,
+        events for the low-volume, long-lived ones).
         """
         self.model.count("help_starts")
         case.cancel_event()
