@@ -459,7 +459,7 @@ class GuardianParams(Section):
     """Certified institutions (GI) with family guardians (jeugdbeschermers)."""
 
     n_guardians: int = field(
-        1150,
+        1080,
         ge=1,
         le=100_000,
         desc="family guardians (FTE) at scale 1.0",
@@ -483,7 +483,7 @@ class GuardianParams(Section):
         12.0, ge=1, le=24, desc="OTS length before review/extension", source="law: OTS at most 12 months per order"
     )
     end_threshold: float = field(
-        1.8,
+        1.75,
         ge=0,
         le=10,
         desc="perceived threat below which an OTS ends at review",
@@ -507,7 +507,7 @@ class GuardianParams(Section):
         source="NJi 2021: 13% of foster children under foster-parent guardianship; CBS outflow 1,325/yr (rate assumed)",
     )
     guardianship_threshold: float = field(
-        2.2,
+        2.0,
         ge=0,
         le=10,
         desc="perceived home threat above which the GI asks to end authority",
@@ -519,11 +519,11 @@ class CareParams(Section):
     """Care settings with residence: foster family, family home (gezinshuis), residential."""
 
     foster_capacity: int = field(
-        19000,
+        17500,
         ge=0,
         le=1_000_000,
         desc="foster places at scale 1.0",
-        source="NJi 'Cijfers over pleegzorg': 17,652 children placed 31 Dec 2022 (16,608 families), plus a little slack",
+        source="NJi 'Cijfers over pleegzorg': 17,652 children placed 31 Dec 2022 (16,608 families)",
     )
     gezinshuis_capacity: int = field(
         4500,
