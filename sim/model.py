@@ -226,6 +226,15 @@ class ChainModel(mesa.Model):
         """:meth:`consents` for many cases at once."""
         return dec.finds_voluntary_route(skill, perceived, rng, midpoint=self.params.decisions.consent_midpoint)
 
+    def placement_bar(self, threshold: float) -> float:
+        """A placement threshold lowered by the overestimated benefit of placement.
+
+        The same bias for every professional who decides on placement (docs/MODEL.md
+        section 3); explicit weighing of alternatives (contradiction) removes part of it.
+        """
+        d, c = self.params.decisions, self.params.contradiction
+        return dec.placement_threshold(threshold, d.placement_benefit_bias, c.weigh_alternatives)
+
     def consents(self, worker: Professional, perceived: float, rng: np.random.Generator) -> bool:
         """Whether this professional and the parents agree on a voluntary route."""
         midpoint = self.params.decisions.consent_midpoint

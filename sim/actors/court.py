@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from sim import decisions as dec
 from sim.case import Case
 from sim.population import Legal, State
 from sim.staff import StaffPool
@@ -67,9 +66,7 @@ class Court:
         shift = judge.values + m.climate
         # judges, too, tend to overestimate the benefit of placement (they lean more to
         # protective placement than social workers, sources.md)
-        place_at = dec.placement_threshold(
-            self.p.placement_grant_threshold, m.params.decisions.placement_benefit_bias, m.params.contradiction.weigh_alternatives
-        )
+        place_at = m.placement_bar(self.p.placement_grant_threshold)
         m.count("hearings")
         if request == "guardianship":
             if perceived > self.p.guardianship_grant_threshold + shift:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import decisions as dec
 from sim.case import Case
 from sim.population import Legal, Setting, State
 from sim.queues import CapacityQueue
@@ -139,11 +138,7 @@ class Guardians:
                 m.raad.refer(case, "gi", authority=True)
                 return
         elif case.state == State.MEASURE_HOME:
-            place_at = dec.placement_threshold(
-                m.params.court.placement_grant_threshold,
-                m.params.decisions.placement_benefit_bias,
-                m.params.contradiction.weigh_alternatives,
-            )
+            place_at = m.placement_bar(m.params.court.placement_grant_threshold)
             if perceived < self.p.end_threshold + shift:
                 self.end_measure(case)
                 return

@@ -147,14 +147,7 @@ class LocalTeam:
         """The local team's core decision: voluntary placement, Raad, home help, help, or close."""
         m = self.model
         shift = worker.values + m.climate
-        place_at = (
-            dec.placement_threshold(
-                self.p.voluntary_placement_threshold,
-                m.params.decisions.placement_benefit_bias,
-                m.params.contradiction.weigh_alternatives,
-            )
-            + shift
-        )
+        place_at = m.placement_bar(self.p.voluntary_placement_threshold) + shift
         if consent is None:
             consent = m.consents(worker, perceived, self.rng)
         home_help_possible = not case.tried_home_help and self.home_help_available()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim import decisions as dec
 from sim.case import Case
 from sim.population import Legal, State
 from sim.queues import CapacityQueue
@@ -96,11 +95,7 @@ class Raad:
         if perceived > self.p.request_threshold + shift:
             m.count("raad_requests")
             m.count("ots_requests")
-            place_at = dec.placement_threshold(
-                self.p.placement_request_threshold,
-                m.params.decisions.placement_benefit_bias,
-                m.params.contradiction.weigh_alternatives,
-            )
+            place_at = m.placement_bar(self.p.placement_request_threshold)
             wants_placement = case.state == State.PLACED or perceived > place_at + shift
             if wants_placement:
                 m.count("placement_requests")
