@@ -192,6 +192,28 @@ class ChainModel(mesa.Model):
         case.judgement = perceived
         return perceived
 
+    def first_look(
+        self, children: np.ndarray, pool: StaffPool, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """First judgements of children who have no file yet (VT triage, local-team intake).
+
+        Returns (perceived, professionals' indices, the new files' information errors).
+        """
+        d = self.params.decisions
+        n = len(children)
+        who = pool.pick_many(rng, n)
+        noise = dec.case_noise_sd(d, self.params.contradiction, rng.random(n) < d.instrument_use)
+        case_error = rng.normal(0.0, 1.0, n)
+        perceived = dec.perceive(
+            self.population.threat[children],
+            rng,
+            noise_sd=noise,
+            occasion_sd=d.occasion_noise_sd,
+            bias=pool.bias[who],
+            case_error=case_error,
+        )
+        return perceived, who, case_error
+
     def assess_batch(self, cases: list[Case], pool: StaffPool, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Judgements of many cases at once (as :meth:`assess`, without second opinions).
 

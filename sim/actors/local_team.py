@@ -118,18 +118,7 @@ class LocalTeam:
         m = self.model
         if len(children) == 0:
             return
-        d = m.params.decisions
-        who = self.staff.pick_many(self.rng, len(children))
-        noise = dec.case_noise_sd(d, m.params.contradiction, self.rng.random(len(children)) < d.instrument_use)
-        case_error = self.rng.normal(0.0, 1.0, len(children))
-        perceived = dec.perceive(
-            m.population.threat[children],
-            self.rng,
-            noise_sd=noise,
-            occasion_sd=d.occasion_noise_sd,
-            bias=self.staff.bias[who],
-            case_error=case_error,
-        )
+        perceived, who, case_error = m.first_look(children, self.staff, self.rng)
         helped = dec.exceeds(perceived, m.params.veilig_thuis.help_threshold, self.staff.values[who], m.climate)
         m.count("help_requests", len(children))
         for i in np.flatnonzero(helped):

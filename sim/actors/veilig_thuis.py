@@ -34,27 +34,12 @@ class VeiligThuis:
         self.staff = StaffPool(model, "veilig_thuis", model.scaled(p.n_staff))
         self.investigations = CapacityQueue[Case]("vt_investigation", round(model.scaled(p.n_staff) * p.investigations_per_staff))
 
-    def _noise(self, n: int) -> NDArray[np.float64]:
-        d = self.model.params.decisions
-        instrument = self.rng.random(n) < d.instrument_use
-        return dec.case_noise_sd(d, self.model.params.contradiction, instrument)
-
     def triage(self, children: NDArray[np.intp]) -> None:
         """Safety assessment of this month's new reports: close, voluntary help, or investigate."""
         m = self.model
         if len(children) == 0:
             return
-        who = self.staff.pick_many(self.rng, len(children))
-        truth = m.population.threat[children]
-        case_error = self.rng.normal(0.0, 1.0, len(children))
-        perceived = dec.perceive(
-            truth,
-            self.rng,
-            noise_sd=self._noise(len(children)),
-            occasion_sd=m.params.decisions.occasion_noise_sd,
-            bias=self.staff.bias[who],
-            case_error=case_error,
-        )
+        perceived, who, case_error = m.first_look(children, self.staff, self.rng)
         values, shift = self.staff.values[who], m.climate
         investigate = dec.exceeds(perceived, self.p.investigate_threshold, values, shift)
         help_ = ~investigate & dec.exceeds(perceived, self.p.help_threshold, values, shift)
