@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.experiments import Replications, paired_differences, replicate
-from sim.params import Params, ScenarioError, iter_fields, load_scenario
+from sim.params import Params, ScenarioError, bounds, iter_fields, load_scenario
 from sim.report import summary_table, write_report
 
 EXIT_BAD_INPUT = 2
@@ -161,11 +161,10 @@ def cmd_params(args: argparse.Namespace) -> int:
     defaults = Params().model_dump()
     for name, info in iter_fields():
         section, key = name.split(".", 1)
-        lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
-        hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
-        bounds = f" [{lo}, {hi}]" if lo is not None else ""
+        lo, hi = bounds(info)
+        range_text = f" [{lo}, {hi}]" if lo is not None else ""
         source = (info.json_schema_extra or {}).get("source", "")
-        print(f"{name} = {defaults[section][key]!r}{bounds}\n    {info.description}\n    source: {source}")
+        print(f"{name} = {defaults[section][key]!r}{range_text}\n    {info.description}\n    source: {source}")
     return 0
 
 

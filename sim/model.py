@@ -32,7 +32,11 @@ from sim.staff import Professional, StaffPool
 # Share of the serious-harm risk removed by the help a child receives in each state
 # (assumption: supervision and intensive help protect more than ordinary help; Al et al.
 # 2012 found no average placement-prevention effect, so none of these is large).
-PROTECTION = np.array([0.0, 0.1, 0.3, 0.1, 0.5, 0.2, 0.2, 0.4, 0.3, 0.0], dtype=np.float32)
+_PROTECTION_BY_STATE = {
+    State.HOME: 0.0, State.VT: 0.1, State.HELP: 0.3, State.HOME_HELP_WAIT: 0.1, State.HOME_HELP: 0.5,
+    State.RAAD: 0.2, State.COURT: 0.2, State.MEASURE_HOME: 0.4, State.PLACEMENT_WAIT: 0.3, State.PLACED: 0.0,
+}  # fmt: skip
+PROTECTION = np.array([_PROTECTION_BY_STATE[s] for s in State], dtype=np.float32)  # indexed by state code
 # States in which no adequate help is in place yet (not known, or known but waiting or
 # being investigated): serious harm here makes a "missed child" (docs/MODEL.md section 4).
 WITHOUT_HELP = np.array([State.HOME, State.VT, State.HOME_HELP_WAIT, State.RAAD, State.COURT, State.PLACEMENT_WAIT])
@@ -121,7 +125,7 @@ class ChainModel(mesa.Model):
             self._flows_now = self.flows[self._year]
         return self._year
 
-    def count(self, key: str, n: int = 1) -> None:
+    def count(self, key: str, n: float = 1) -> None:
         """Add ``n`` to this year's flow ``key``."""
         if self.time != self._year_time:
             self.year()
@@ -134,7 +138,7 @@ class ChainModel(mesa.Model):
 
     def count_cost(self, route: str, euros: float) -> None:
         """Add to this year's cost of a route."""
-        self.flows[self.year()][f"cost_{route}"] += euros
+        self.count(f"cost_{route}", euros)
 
     def record_wait(self, name: str, months: float) -> None:
         """Record a waiting time (or duration) in months."""
@@ -187,7 +191,7 @@ class ChainModel(mesa.Model):
             # the second assessor's own values count as much as the first's: express the
             # second judgement relative to the first professional's threshold
             independent -= other.values - worker.values
-            perceived = float(dec.combine_independent(perceived, independent))
+            perceived = (perceived + independent) / 2  # dec.combine_independent, for two floats
             self.count("second_assessments")
         case.judgement = perceived
         return perceived

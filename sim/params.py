@@ -841,8 +841,7 @@ def _allowed(loc: tuple[Any, ...]) -> str:
     info = model.model_fields[name]
     if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
         return f"[{name}] is a table of keys: " + ", ".join(info.annotation.model_fields)
-    lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
-    hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    lo, hi = bounds(info)
     kind = getattr(info.annotation, "__name__", str(info.annotation))
     rng = f" in [{lo}, {hi}]" if lo is not None or hi is not None else ""
     return f"allowed: {kind}{rng} ({info.description})"
@@ -913,6 +912,13 @@ def dump_toml(data: dict[str, Any]) -> str:
         else:
             out.insert(0, f"{section} = {_toml_value(values)}")
     return "\n".join(out)
+
+
+def bounds(info: Any) -> tuple[float | None, float | None]:
+    """The (ge, le) bounds declared beside a field, None where there is none."""
+    lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    return lo, hi
 
 
 def iter_fields(model: type[BaseModel] = Params, prefix: str = "") -> list[tuple[str, Any]]:

@@ -31,7 +31,7 @@ class Court:
         self.p = p
         self.rng = model.streams["court"]
         self.judges = StaffPool(model, "court", model.scaled(p.n_judges))
-        self.hearings_per_month = max(1.0, model.scaled(p.n_judges) * p.hearings_per_judge_month)
+        self.hearings_per_month = max(1.0, len(self.judges) * p.hearings_per_judge_month)
         self.requests: dict[int, Request] = {}
 
     @property

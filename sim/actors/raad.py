@@ -35,9 +35,7 @@ class Raad:
         self.p = p
         self.rng = model.streams["raad"]
         self.staff = StaffPool(model, "raad", model.scaled(p.n_staff))
-        self.investigations = CapacityQueue[Case](
-            "raad_investigation", round(model.scaled(p.n_staff) * p.investigations_per_staff)
-        )
+        self.investigations = CapacityQueue[Case]("raad_investigation", round(len(self.staff) * p.investigations_per_staff))
         self.authority_cases: set[int] = set()  # case ids investigated for ending parental authority
 
     def pressure(self) -> float:

@@ -32,7 +32,7 @@ class VeiligThuis:
         self.p = p
         self.rng = model.streams["veilig_thuis"]
         self.staff = StaffPool(model, "veilig_thuis", model.scaled(p.n_staff))
-        self.investigations = CapacityQueue[Case]("vt_investigation", round(model.scaled(p.n_staff) * p.investigations_per_staff))
+        self.investigations = CapacityQueue[Case]("vt_investigation", round(len(self.staff) * p.investigations_per_staff))
 
     def triage(self, children: NDArray[np.intp]) -> None:
         """Safety assessment of this month's new reports: close, voluntary help, or investigate."""
