@@ -23,6 +23,7 @@ from sim.actors.raad import Raad
 from sim.actors.veilig_thuis import VeiligThuis
 from sim.case import Case
 from sim.climate import Climate
+from sim.episodes import EpisodeLog
 from sim.params import Params
 from sim.population import Legal, Population, Setting, State
 from sim.rng import STREAMS, stream
@@ -100,6 +101,9 @@ class ChainModel(mesa.Model):
         self.placed_year = np.full(n, -1, np.int16)
         self.court_placed_year = np.full(n, -1, np.int16)
         self.missed_year = np.full(n, -1, np.int16)  # last year seriously harmed without adequate help
+        # what happened next to the same child (validation experiments: exits, home help)
+        self.placement_log = EpisodeLog("placement")
+        self.home_help_log = EpisodeLog("home_help")
 
         self._seed_initial_stocks()
 
@@ -282,6 +286,7 @@ class ChainModel(mesa.Model):
         self.raad.authority_cases.discard(case.unique_id)
         self.local_team.help_ends.clear(case.child)
         self.local_team.reviews.clear(case.child)
+        self.home_help_log.finish(case.child, self.time, "case_closed")
         case.close()
 
     # --- the month ---------------------------------------------------------------------------

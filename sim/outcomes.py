@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.episodes import exits_from_placement, home_help_at_home
 from sim.model import ChainModel
 
 # Yearly flows, in the units Dutch statistics use, and what each means.
@@ -81,6 +82,7 @@ class RunResult:
     equity: pd.DataFrame  # year x group (other / hit / matched): children, measures, placements
     costs: pd.DataFrame  # year x route: euros
     summary: dict[str, float]  # one row per run
+    episodes: pd.DataFrame  # one row per placement / intensive home help: child, start, end, reason (model months)
 
 
 def collect(model: ChainModel) -> RunResult:
@@ -127,7 +129,23 @@ def collect(model: ChainModel) -> RunResult:
             for r in COST_ROUTES
         ]
     )
-    return RunResult(yearly, monthly, equity, costs, summarise(yearly, equity, costs, model))
+    episodes = pd.concat(
+        [model.placement_log.frame(model.first_year), model.home_help_log.frame(model.first_year)], ignore_index=True
+    )
+    summary = summarise(yearly, equity, costs, model)
+    summary.update(episode_outcomes(episodes, model))
+    return RunResult(yearly, monthly, equity, costs, summary, episodes)
+
+
+def episode_outcomes(episodes: pd.DataFrame, model: ChainModel) -> dict[str, float]:
+    """What happened next to the same children: exits from placement, home after intensive home help."""
+    t0, t_end = 12.0 * model.params.run.warmup_years, float(model.months_total)
+    placements = episodes[episodes["kind"] == "placement"]
+    home_help = episodes[episodes["kind"] == "home_help"]
+    return {
+        **exits_from_placement(placements, t0, t_end),
+        **home_help_at_home(home_help, placements, t0, t_end),
+    }
 
 
 def _share(num: float, den: float) -> float:
@@ -147,6 +165,7 @@ def summarise(yearly: pd.DataFrame, equity: pd.DataFrame, costs: pd.DataFrame, m
         "raad_request_share": _share(y["raad_requests"], y["raad_protection_investigations"]),
         "placement_authorisation_share_of_ots_requests": _share(y["placement_requests"], y["ots_requests"]),
         "ots_starts_per_year": y["ots_starts"],
+        "placement_authorisations_per_year": y["placement_authorisations"],
         "guardianship_starts_per_year": y["guardianship_starts"],
         "ots_running_end_of_year": y["n_ots"],
         "guardianship_running_end_of_year": y["n_guardianship"],

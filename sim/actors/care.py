@@ -75,6 +75,8 @@ class Care:
                 m.count_if_unwarranted("unwarranted_placements", case, m.params.population.placement_threshold)
                 m.record_wait("placement", m.time - since)
                 case.placed_since = m.time
+                group = int(m.population.group[m.population.household[case.child]])
+                m.placement_log.begin(case.child, m.time, court=case.court_placement, group=group)
                 case.set_relief(0.0)
                 if not case.court_placement:
                     m.local_team.schedule_placement_review(case)
@@ -117,6 +119,7 @@ class Care:
             m.count("placements_ended")
             m.count("reunifications" if leaving == "reunified" else f"placements_ended_{leaving}")
             m.record_wait("time_in_care", m.time - (case.placed_since or m.time))
+            m.placement_log.finish(case.child, m.time, leaving)
         else:
             self.waiting.withdraw(case)
         case.placed_since = None

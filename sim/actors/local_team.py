@@ -104,6 +104,8 @@ class LocalTeam:
         quality = self.home_help_quality()
         for case in self.home_help.admit(m.time):
             m.count("home_help_starts")
+            group = int(m.population.group[m.population.household[case.child]])
+            m.home_help_log.begin(case.child, m.time, court=case.legal != Legal.NONE, group=group)
             case.state = State.HOME_HELP
             case.set_relief(self.p.home_help_effect * quality)
             case.due(self.rng.gamma(4.0, self.p.dur_home_help_months / 4), self.finish_home_help)
@@ -160,6 +162,7 @@ class LocalTeam:
         """Intensive home help ends; with a chance set by its quality, its effect lasts."""
         m = self.model
         self.home_help.release(case)
+        m.home_help_log.finish(case.child, m.time, "ended")
         case.set_relief(0.0)
         if self.rng.random() < self.p.home_help_lasting * self.home_help_quality():
             m.population.resolve_family_stressors(case.child)
