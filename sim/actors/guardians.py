@@ -77,6 +77,12 @@ class Guardians:
         if provisional:
             m.count("provisional_orders")
         else:
+            if case.legal == Legal.OTS:
+                # a provisional order becomes a regular OTS: CBS counts two measures, the
+                # provisional one ending as the regular one starts (so does the outflow
+                # behind the 2.3-year duration target)
+                m.count("ots_outflow")
+                m.count("provisional_converted")
             m.count("ots_starts")
             m.count_if_unwarranted("unwarranted_measures", case, m.params.population.serious_threshold)
             m.mark_measure_start(case)
