@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm import tqdm
 
 from sim import __version__
 from sim.experiments import Replications, paired_differences, replicate
 from sim.params import Params, ScenarioError, bounds, iter_fields, load_scenario
-from sim.report import summary_table, write_report
+from sim.report import load_targets, summary_table, write_report
 
 EXIT_BAD_INPUT = 2
 SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
+CALIBRATION_SCALE = 0.02  # 68,000 children: noise small enough to rank trials, fast enough for 80 trials
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -37,7 +39,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {"run": run} if run else {}
 
 
-def _load(path: str, args: argparse.Namespace) -> Params:
+def _load(path: str | None, args: argparse.Namespace) -> Params:
+    """The scenario at ``path`` (the defaults when None) with command-line run options applied."""
+    if path is None:
+        return Params().with_overrides(_overrides(args), origin="command-line options")
     params = load_scenario(path)
     return params.with_overrides(_overrides(args), origin=f"{path} (command-line options)")
 
@@ -168,6 +173,118 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit the free parameters to targets.toml with Optuna; write fitted values and loss per target."""
+    from sim import calibration  # optuna loads only for this command
+
+    if args.trials < 1:
+        raise ScenarioError("--trials must be at least 1")
+
+    base = _load(args.scenario, args)
+    out = Path(args.out)
+    print(
+        f"Calibrating {len(calibration.FREE)} parameters: {args.trials} trials x {args.reps} replications, "
+        f"scale {base.run.scale}, {base.run.years} years, sampler seed {args.sampler_seed}"
+    )
+    best = [float("inf")]
+    with tqdm(total=args.trials, unit="trial", disable=args.quiet, desc="calibrating") as bar:
+
+        def on_trial(_n: int, value: float) -> None:
+            best[0] = min(best[0], value)
+            bar.set_postfix(best_loss=f"{best[0]:.2f}")
+            bar.update()
+
+        result = calibration.calibrate(base, trials=args.trials, reps=args.reps, seed=args.sampler_seed, on_trial=on_trial)
+    table = calibration.errors_table(result.best_means)
+    print(_format_errors(table))
+    print("\nFitted values:")
+    for name, value in result.best.items():
+        print(f"  {name} = {value}")
+    _write_atomically(out, lambda folder: calibration.write(result, folder))
+    print(f"\nWritten: {out}/fitted.toml (values, loss per target, settings), {out}/trials.csv")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Compare the scenario with the Dutch figures and run the validation experiments; write the HTML report."""
+    from sim import validation, validation_report
+
+    params = _load(args.scenario, args)
+    name = Path(args.scenario).stem if args.scenario else "baseline"
+    _warn_small_scale(params)
+    arms = 1 if args.no_experiments else 4
+    with tqdm(total=arms * args.reps, unit="run", disable=args.quiet, desc="validating", leave=False) as bar:
+
+        def run(p: Params, reps: int) -> Replications:
+            done = replicate(p, reps)
+            bar.update(reps)
+            return done
+
+        result = validation.validate(params, args.reps, scenario=name, experiments=not args.no_experiments, run=run)
+    table = result.targets
+    print(
+        f"Ketensim {__version__} validation of {name}: {args.reps} replications, scale {params.run.scale}, "
+        f"{params.run.start_year}-{params.run.start_year + params.run.years - 1} (mean over the years; 95% interval of the mean)"
+    )
+    print(_format_errors(table))
+    within = int(table["within"].sum())
+    print(f"\n{within} of {len(table)} targets within tolerance")
+    out = Path(args.out or Path("results") / f"validate_{name}")
+
+    def write(folder: Path) -> None:
+        table.to_csv(folder / "targets.csv", index=False)
+        result.reps.summary().to_parquet(folder / "summary.parquet", index=False)
+        (folder / "params.toml").write_text(params.to_toml(), encoding="utf-8")
+        (folder / "seeds.json").write_text(json.dumps({"replication_seeds": result.reps.seeds}, indent=2), encoding="utf-8")
+        validation_report.write(result, folder / "validation.html")
+
+    _write_atomically(out, write)
+    print(f"Results: {out}/ (validation.html, targets.csv, summary.parquet, params.toml, seeds.json)")
+    return 0 if within == len(table) or not args.strict else 1
+
+
+def cmd_vignettes(args: argparse.Namespace) -> int:
+    """The vignette experiment: inter-rater agreement with/without instruments and anchoring."""
+    from sim.vignettes import MODEL_CONDITION, vignette_experiment
+
+    if args.raters < 2 or args.cases < 2 or args.months < 1:
+        raise ScenarioError(
+            "--raters and --cases must be at least 2 and --months at least 1 (agreement needs two raters and two cases)"
+        )
+    params = _load(args.scenario, args)
+    table = vignette_experiment(params, cases=args.cases, raters=args.raters, months=args.months)
+    target = load_targets()["interrater_kappa_placement"]
+    value, tol = float(target["value"]), float(target["tolerance_abs"])  # type: ignore[arg-type]
+    first = table.iloc[0]
+    print(
+        f"Vignette experiment: {int(first.vignettes)} cases, {int(first.raters)} Raad investigators each judging every case "
+        f"on their own (scale {params.run.scale}, seed {params.run.seed})\n"
+    )
+    shown = table.drop(columns=["vignettes", "raters"]).set_index("condition").T
+    print(shown.to_string(float_format=lambda v: f"{v:.3f}"))
+    kappa = float(table.set_index("condition").loc[MODEL_CONDITION, "kappa_placement"])
+    ok = abs(kappa - value) <= tol
+    print(
+        f"\nkappa on the placement decision, as in the model: {kappa:.3f}; Dutch/literature target {value} ± {tol} -> "
+        f"{'within' if ok else 'OUTSIDE'} tolerance ({target['source']})"
+    )
+    if args.out:
+        out = Path(args.out)
+        _write_atomically(out, lambda folder: table.to_csv(folder / "vignettes.csv", index=False))
+        print(f"Written: {out}/vignettes.csv")
+    return 0
+
+
+def _format_errors(table: pd.DataFrame) -> str:
+    lines = [f"{'target':46s} {'Dutch figure':>13s} {'model':>12s} {'95% interval':>25s} {'z':>6s}  within"]
+    for r in table.itertuples():
+        span = "" if pd.isna(r.ci_low) else f"{_num(r.ci_low)} – {_num(r.ci_high)}"
+        lines.append(
+            f"{r.target:46s} {_num(r.real):>13s} {_num(r.model):>12s} {span:>25s} {r.z:>6.2f}  {'yes' if r.within else 'NO'}"
+        )
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
@@ -192,6 +309,29 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("b", help="scenario B (run with A's seeds)")
     common(cmp_, reps=5)
     cmp_.set_defaults(func=cmd_compare)
+    cal = sub.add_parser("calibrate", help="fit the free parameters to the Dutch targets (Optuna)", formatter_class=formatter)
+    cal.add_argument("scenario", nargs="?", help="scenario the search starts from (default: the defaults = baseline)")
+    cal.add_argument("--trials", type=int, default=80, help="parameter sets to try (the first is the scenario's own)")
+    cal.add_argument("--sampler-seed", type=int, default=0, help="seed of the TPE sampler")
+    common(cal, reps=3)
+    cal.set_defaults(func=cmd_calibrate, out="calibration", scale=CALIBRATION_SCALE)
+    val = sub.add_parser(
+        "validate", help="compare with the Dutch figures; run the validation experiments", formatter_class=formatter
+    )
+    val.add_argument("scenario", nargs="?", help="scenario to validate (default: the defaults = baseline)")
+    val.add_argument("--no-experiments", action="store_true", help="only the targets (skip the three extra arms)")
+    val.add_argument("--strict", action="store_true", help="exit 1 if any target is outside its tolerance")
+    common(val, reps=10)
+    val.set_defaults(func=cmd_validate)
+    vig = sub.add_parser("vignettes", help="inter-rater agreement of the simulated professionals", formatter_class=formatter)
+    vig.add_argument("scenario", nargs="?", help="scenario (default: the defaults = baseline)")
+    vig.add_argument("--cases", type=int, default=5000, help="vignettes (open cases after --months)")
+    vig.add_argument("--raters", type=int, default=20, help="professionals judging every vignette")
+    vig.add_argument("--months", type=int, default=36, help="months to run before drawing the vignettes")
+    vig.add_argument("--seed", type=int, help="master seed (default: the scenario's run.seed)")
+    vig.add_argument("--scale", type=float, help="fraction of the Dutch child population (sets the pool of cases)")
+    vig.add_argument("--out", help="output folder for vignettes.csv")
+    vig.set_defaults(func=cmd_vignettes)
     par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
     par.set_defaults(func=cmd_params)
     return parser
