@@ -90,6 +90,11 @@ def describe(runs: list[dict[str, Value]]) -> dict[str, dict[str, float | int | 
     for key in sorted(set().union(*runs)):
         values = np.array([v for r in runs if (v := r.get(key)) is not None], float)
         n = len(values)
+        if n and np.all(values == values[0]):
+            # a key that does not vary (e.g. a scheduled climate shift): exactly its value and
+            # se 0, not mean/sd with rounding noise of ~1e-17 that would make z meaningless
+            out[key] = {"mean": float(values[0]), "se": 0.0 if n > 1 else None, "n": n}
+            continue
         out[key] = {
             "mean": float(values.mean()) if n else None,
             "se": float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else None,
@@ -231,9 +236,10 @@ def _drift(key: str, a: Stat, b: Stat, k: float) -> Drift:
         return Drift(key, a, b, 0.0, False, "too few defined values to judge")
     ma, mb = float(a["mean"]), float(b["mean"])  # type: ignore[arg-type]
     se = math.hypot(float(a["se"] or 0.0), float(b["se"] or 0.0))
+    if math.isclose(ma, mb, rel_tol=RTOL, abs_tol=ATOL):
+        return Drift(key, a, b, 0.0, False)  # equal up to rounding: never a change, whatever the se
     if se == 0.0:
-        same = math.isclose(ma, mb, rel_tol=RTOL, abs_tol=ATOL)
-        return Drift(key, a, b, 0.0 if same else math.inf, not same, "" if same else "constant key changed")
+        return Drift(key, a, b, math.inf, True, "constant key changed")
     z = (mb - ma) / se
     return Drift(key, a, b, z, abs(z) > k)
 

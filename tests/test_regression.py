@@ -210,3 +210,12 @@ def test_bad_input_exits_2_naming_the_problem(tmp_path, capsys, args, message):
     assert main(["baseline", *args, "--dir", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
     assert (tmp_path / "baselines" / "tiny.json").read_text() == before  # nothing overwritten
+
+
+def test_a_key_that_does_not_vary_has_se_zero_and_rounding_is_no_drift():
+    x = -0.08536981234567891
+    stored, check = describe([{"k": x}] * 40), describe([{"k": x}] * 20)
+    assert stored["k"] == {"mean": x, "se": 0.0, "n": 40}
+    noisy = {"k": {"mean": x * (1 + 1e-15), "se": 1e-18, "n": 20}}
+    assert not drifts(stored, noisy)[0].failed
+    assert not drifts(stored, check)[0].failed
