@@ -196,6 +196,8 @@ def exact_verdict(scenario: Scenario, doc: dict[str, Any], new: dict[str, Value]
             f"(seed {scenario.params.run.seed}, relative tolerance {RTOL:g})",
             f"sizes: {marker_counts(changes)}   [{LEGEND}]",
             _params_note(scenario, doc),
+            "One changed draw or decision reshuffles the rest of a single-seed run, so many keys move together; "
+            "whether behaviour moved on average is the statistical check's verdict (and CHANGES.md's after an update).",
             "",
             exact_table(changes, limit),
             "",
