@@ -10,12 +10,13 @@ Two checks guard the model's behaviour (files and commands in :mod:`sim.baseline
   random streams and still catches a real drift in behaviour.
 
 Choice of N, M and k (measured by ``benchmarks/regression_false_alarms.py``): the test is
-``|new - old| <= k * sqrt(se_old**2 + se_new**2)``. About 1,100 key means are tested per CI
-run (8 scenarios x ~140 keys); with k = 5 a normal statistic exceeds it with chance 6e-7,
-so ~7e-4 false alarms per run if the keys were normal and independent. Rare-event counts
-at reduced scale are skewed, so the measured rate is higher; see the README. With M = 40
-and N = 20 a key whose single run varies by c (relative sd) can be detected once it moves
-by about 5 * 0.27 * c: ~6 % for VT reports (c ~ 5 %), ~25 % for Raad investigations.
+``|new - old| <= k * sqrt(se_old**2 + se_new**2)``. About 1,300 key means are tested per CI
+run (8 scenarios x ~160 keys). With k = 5, normal keys would give a false alarm in 0.07 % of
+runs; rare-event counts at reduced scale are skewed, and the measured rate after a change
+of random streams alone is ~0.7 % of runs (k = 4.5: 2.4 %, k = 4: 13 %). With M = 40 and
+N = 20 a key is caught once its mean moves by about 5 * sqrt(1/40 + 1/20) = 1.4 times its
+run-to-run sd: ~6 % for VT reports, ~23 % for placements (median over keys ~21 %); smaller
+changes are the exact check's job.
 """
 
 from __future__ import annotations
