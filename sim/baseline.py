@@ -45,7 +45,9 @@ from sim.regression import (
 )
 from sim.rng import replication_seeds
 
-DEFAULT_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "regression"
+_IN_REPO = Path(__file__).resolve().parents[1] / "scenarios" / "regression"
+# beside the package in a source checkout (the usual editable install); else where the user runs
+DEFAULT_DIR = _IN_REPO if _IN_REPO.is_dir() else Path("scenarios") / "regression"
 SHOWN_ROWS = 40  # rows of a failure table; `ketensim baseline check --all` prints every row
 LEGEND = ". < 1 %   * < 5 %   ** < 20 %   *** >= 20 % (or from/to zero, NaN or a missing key)"
 
