@@ -1,4 +1,4 @@
-"""Command line: ``ketensim run | compare | params``.
+"""Command line: ``ketensim run | compare | validate | calibrate | vignettes | params | baseline``.
 
 Bad scenario files are refused with a message naming the file, the key and the allowed
 range, and exit code 2; results are written to a temporary folder first and moved into
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__
+from sim import __version__, baseline
 from sim.experiments import Replications, paired_differences, replicate
 from sim.params import Params, ScenarioError, bounds, iter_fields, load_scenario
 from sim.report import load_targets, summary_table, write_report
@@ -285,6 +285,25 @@ def _format_errors(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def cmd_baseline(args: argparse.Namespace) -> int:
+    """Regression baselines (sim/baseline.py): ``update`` rewrites them deliberately, ``check`` compares."""
+    if args.jobs is not None and args.jobs < 1:
+        raise ScenarioError(f"--jobs {args.jobs}: must be at least 1")
+    if args.action == "update" and args.reps < 2:
+        raise ScenarioError(f"--reps {args.reps}: a standard error needs at least 2 replications")
+    scenarios = baseline.find(Path(args.dir), args.scenarios)
+    jobs = args.jobs or baseline.default_jobs()
+    if args.action == "update":
+        print(baseline.update(scenarios, Path(args.dir), reps=args.reps, jobs=jobs))
+        print(f"Written: {len(scenarios)} baseline(s) in {Path(args.dir) / 'baselines'}, CHANGES.md, params/{__version__}.toml")
+        return 0
+    limit = None if args.all else baseline.SHOWN_ROWS
+    verdicts = baseline.check(scenarios, jobs=jobs, statistical=not args.exact_only, limit=limit)
+    for verdict in verdicts:
+        print(verdict.text + ("\n" if not verdict.ok else ""))
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
@@ -334,6 +353,17 @@ def build_parser() -> argparse.ArgumentParser:
     vig.set_defaults(func=cmd_vignettes)
     par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
     par.set_defaults(func=cmd_params)
+    bl = sub.add_parser(
+        "baseline", help="regression baselines: check them, or update them deliberately", formatter_class=formatter
+    )
+    bl.add_argument("action", choices=["update", "check"], help="update: rerun and rewrite (+ CHANGES.md); check: compare")
+    bl.add_argument("scenarios", nargs="*", help="regression scenario names (default: all in --dir)")
+    bl.add_argument("--dir", default=str(baseline.DEFAULT_DIR), help="folder of regression scenarios")
+    bl.add_argument("--jobs", type=int, help="worker processes (default: the CPUs available)")
+    bl.add_argument("--reps", type=int, default=baseline.M_STORED, help="update: replications behind the stored means")
+    bl.add_argument("--exact-only", action="store_true", help="check: only the fixed-seed check")
+    bl.add_argument("--all", action="store_true", help="check: print every changed key, not the largest 40")
+    bl.set_defaults(func=cmd_baseline)
     return parser
 
 
