@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import __version__
+from sim import __version__, dashboard_server
 from sim.experiments import Replications, paired_differences, replicate
 from sim.params import Params, ScenarioError, bounds, iter_fields, load_scenario
 from sim.report import summary_table, write_report
@@ -168,6 +168,13 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Start the interactive dashboard (Solara) on host:port."""
+    if not 0 < args.port < 65536:
+        raise ScenarioError(f"--port {args.port}: allowed range 1-65535")
+    return dashboard_server.serve(args.host, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
@@ -194,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.set_defaults(func=cmd_compare)
     par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
     par.set_defaults(func=cmd_params)
+    dash = sub.add_parser("dashboard", help="start the interactive dashboard in the browser", formatter_class=formatter)
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
+    dash.add_argument("--port", type=int, default=8765, help="port to listen on")
+    dash.set_defaults(func=cmd_dashboard)
     return parser
 
 
