@@ -100,7 +100,8 @@ def ControlInput(control: dp.Control, base: Params) -> None:
     value = edits.value.get(name, dp.get(base, name))
     key = name.split(".", 1)[1]
     text = f"{key} ({control.range_text})" if control.range_text else key
-    with solara.Column(gap="0px", classes=[f"ctl-{name.replace('.', '-')}"]):
+    css = f"ctl-{name.replace('.', '-')}"  # a CSS class for the browser test, a ref for solara.render tests
+    with solara.Column(gap="0px", classes=[css]).meta(ref=css):
         if control.kind == "slider" and isinstance(value, int | float):
             step = (control.hi - control.lo) / 100  # type: ignore[operator]
             solara.SliderFloat(
@@ -143,7 +144,9 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
     solara.Select(label("preset", lang.value), values=list(dp.presets()), value=preset.value, on_value=_choose_preset)
     solara.Button(label("reset", lang.value), on_click=lambda: _choose_preset(preset.value), text=True)
     if error:
-        solara.Error(label("invalid", lang.value), children=[solara.Preformatted(error)], classes=["settings-error"])
+        solara.Error(label("invalid", lang.value), children=[solara.Preformatted(error)], classes=["settings-error"]).meta(
+            ref="settings-error"
+        )
     busy = run_task.pending or compare_task.pending
     with solara.Row():
         solara.Button(
@@ -248,6 +251,6 @@ def Page() -> None:
     elif run_task.cancelled:
         solara.Info(label("cancelled", lang.value))
     if done is None:
-        solara.Info(label("not_run", lang.value), classes=["not-run"])
+        solara.Info(label("not_run", lang.value), classes=["not-run"]).meta(ref="not-run")
     else:
         Views(done, stale=params != done.params)
