@@ -8,6 +8,7 @@ its internals: its options and shutdown handling are the supported interface.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,9 +43,16 @@ def serve(host: str, port: int) -> int:
     """Run the dashboard server until it stops or Ctrl-C; returns its exit code."""
     print(f"Ketensim dashboard: http://{host}:{port}  (Ctrl-C stops it)", file=sys.stderr)
     proc = subprocess.Popen(command(host, port))
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM as Ctrl-C: never leave Solara's server running without us
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
         proc.wait(timeout=10)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
