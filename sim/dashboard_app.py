@@ -191,8 +191,11 @@ def Views(done: Done, stale: bool) -> None:
         f"**{label('last_run', lang.value)}**: seed {run.seed}, scale {run.scale}, "
         f"{run.start_year}–{run.start_year + run.years - 1}; counts are national (divided by scale)."
     )
-    if stale:
-        solara.Warning(label("stale", lang.value))
+    # Fixed positions (the warning sits in an always-present column): a child that appears
+    # would shift the charts' keys and make Solara rebuild every plotly widget, ~5 MB each.
+    with solara.Column():
+        if stale:
+            solara.Warning(label("stale", lang.value))
     solara.DataFrame(_headline(done.reps), items_per_page=10)
     with solara.Row():
         solara.FileDownload(results_csv(done.reps), filename="yearly.csv", label=label("download_csv", lang.value))
@@ -206,7 +209,7 @@ def Views(done: Done, stale: bool) -> None:
         "tab_equity": ["equity"],
         "tab_costs": ["costs"],
     }
-    with solara.lab.Tabs(lazy=True):
+    with solara.lab.Tabs(lazy=True).key("views"):
         for tab, names in tabs.items():
             with solara.lab.Tab(label(tab, lang.value)):
                 for name in names:

@@ -16,9 +16,10 @@ from typing import Any
 
 from sim.params import Params, ScenarioError, bounds, dump_toml, iter_fields, load_scenario
 
-# A 10-year run (+3 warm-up years) at this scale takes ~1.3 s on the project's machine
-# (benchmarks/bench_dashboard.py); capacities are still ~10 guardians, not a handful.
-DASHBOARD_SCALE = 0.01
+# The smallest scale at which capacity levers still act in fine steps (sim.cli.SMALL_SCALE),
+# and fast enough for "what if" in seconds: click to charts for a 10-year run took a median
+# 3.7 s on the busy 2-core project machine at 0.005 vs 8.6 s at 0.01 (benchmarks/bench_dashboard.py).
+DASHBOARD_SCALE = 0.005
 DEFAULT_PRESET = "baseline"
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
