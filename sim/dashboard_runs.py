@@ -97,6 +97,7 @@ def _target(key: str, factor: float = 1.0) -> float:
 def figures(reps: Replications, lang: str = "en") -> dict[str, go.Figure]:
     """The report's figures, relabelled, plus Dutch figures on the flows and the guardians' caseload."""
     figs = report_figures(reps)
+    figs["sankey"].update_layout(height=600)  # room for the longer labels with Dutch terms
     sankey = figs["sankey"].data[0]
     sankey.node.label = [SANKEY_NODES[n][lang == "nl"] for n in sankey.node.label]
     flows = figs["flows"]

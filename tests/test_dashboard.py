@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import threading
 import tomllib
 import uuid
@@ -105,6 +106,35 @@ def test_invalid_value_is_refused_with_a_message_and_run_disabled(dash):
     _type(dash, "run.scale", "0.002")
     dash.find(meta_ref="settings-error").assert_empty()
     assert not _button(dash, "Run").disabled
+
+
+def test_text_in_a_number_box_is_refused_by_the_box_and_nothing_breaks(dash):
+    _type(dash, "run.seed", "abc")
+    assert app.edits.value["run.seed"] == TINY["run.seed"]
+    assert not _button(dash, "Run").disabled
+
+
+def test_cancel_shows_a_message_and_keeps_the_page_usable(dash):
+    app.edits.set({**TINY, "run.years": 20})
+    before = set(threading.enumerate())
+    _button(dash, "Run").click()
+    _button(dash, "Cancel").click()
+    for thread in set(threading.enumerate()) - before:
+        thread.join(60)
+    assert app.run_task.cancelled
+    assert dash.find(v.Alert, children=["Cancelled."])
+    assert not _button(dash, "Run").disabled
+
+
+def test_language_switch_changes_the_labels(dash):
+    dash.find(v.Switch).widget.v_model = True
+    assert _button(dash, "Start")
+    assert dash.find(v.ExpansionPanelHeader, children=["Tegenspraak"])
+
+
+def test_the_app_file_exposes_the_page():
+    namespace = runpy.run_path(str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py"))
+    assert namespace["page"] is app.Page
 
 
 def test_malformed_toml_field_is_refused_with_a_message(dash):
