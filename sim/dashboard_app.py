@@ -19,7 +19,7 @@ import solara
 import solara.lab
 
 from sim import dashboard_params as dp
-from sim.dashboard_labels import label
+from sim.dashboard_labels import label, outcome_label
 from sim.dashboard_runs import COMPARED, Comparison, compare, compare_figure, figures, results_csv, simulate, summary_csv
 from sim.experiments import Replications
 from sim.params import Params, ScenarioError
@@ -175,10 +175,13 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
     Controls(params or dp.preset_params(preset.value))
 
 
-def _headline(reps: Replications) -> pd.DataFrame:
+def _headline(reps: Replications, lang: str) -> pd.DataFrame:
     summary = reps.summary()
     return pd.DataFrame(
-        {"outcome": list(HEADLINE), "mean per year (national)": [round(float(summary[h].mean()), 1) for h in HEADLINE]}
+        {
+            label("col_outcome", lang): [outcome_label(h, lang) for h in HEADLINE],
+            label("col_value", lang): [round(float(summary[h].mean()), 1) for h in HEADLINE],
+        }
     )
 
 
@@ -196,7 +199,7 @@ def Views(done: Done, stale: bool) -> None:
     with solara.Column():
         if stale:
             solara.Warning(label("stale", lang.value))
-    solara.DataFrame(_headline(done.reps), items_per_page=10)
+    solara.DataFrame(_headline(done.reps, lang.value), items_per_page=10)
     with solara.Row():
         solara.FileDownload(results_csv(done.reps), filename="yearly.csv", label=label("download_csv", lang.value))
         solara.FileDownload(summary_csv(done.reps), filename="summary.csv", label=label("download_summary", lang.value))
@@ -233,6 +236,7 @@ def CompareView() -> None:
     solara.Markdown(label("compare_note", lang.value) + f" ({len(result.current.seeds)} replications.)")
     solara.FigurePlotly(compare_figure(result.differences, lang.value))
     shown = result.differences[result.differences["outcome"].isin(COMPARED)].round(3)
+    shown.insert(0, label("col_outcome", lang.value), [outcome_label(o, lang.value) for o in shown["outcome"]])
     solara.DataFrame(shown, items_per_page=len(COMPARED))
     solara.FileDownload(
         result.differences.to_csv(index=False), filename="compare.csv", label=label("download_compare", lang.value)

@@ -74,12 +74,36 @@ LABELS: dict[str, tuple[str, str]] = {
         "Equity: share of children with a measure, hit vs matched vs other",
         "Gelijkheid: aandeel kinderen met een maatregel, gedupeerd vs vergelijkbaar vs overig",
     ),
+    "col_outcome": ("outcome", "uitkomst"),
+    "col_value": ("mean per year (national)", "gemiddeld per jaar (landelijk)"),
     "fig_compare": ("What the lever did: change relative to baseline", "Wat de hefboom deed: verandering t.o.v. de basis"),
     "no_equity": (
         "No financial shock in these settings: enable it under 'Financial shock' to compare hit, matched and other families.",
         "Geen financiële schok in deze instellingen: zet hem aan onder 'Financiële schok'.",
     ),
     "no_compare": ("Press 'Compare with baseline' to run paired replications.", "Druk op 'Vergelijk met de basis'."),
+}
+
+# Summary outcomes shown on the page (sim.outcomes.summarise names), per year and national.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "raad_protection_investigations_per_year": ("Raad investigations (beschermingsonderzoeken)", "Beschermingsonderzoeken Raad"),
+    "ots_starts_per_year": ("Supervision orders started (OTS)", "Gestarte ondertoezichtstellingen (OTS)"),
+    "placements_started_per_year": ("Placements started (uithuisplaatsingen)", "Gestarte uithuisplaatsingen"),
+    "voluntary_placements_per_year": ("Voluntary placements (vrijwillig)", "Vrijwillige plaatsingen"),
+    "home_help_starts_per_year": ("Intensive home help started (thuishulp)", "Gestarte intensieve thuishulp"),
+    "unwarranted_raad_investigations_per_year": (
+        "Unwarranted Raad investigations (achter de voordeur)",
+        "Onterechte onderzoeken (achter de voordeur)",
+    ),
+    "unwarranted_measures_per_year": ("Unwarranted supervision orders", "Onterechte maatregelen"),
+    "unwarranted_placements_per_year": ("Unwarranted placements", "Onterechte uithuisplaatsingen"),
+    "missed_children_per_year": ("Missed children, seriously harmed (gemist)", "Gemiste kinderen met ernstige schade"),
+    "children_waiting_for_guardian": (
+        "Children waiting for a guardian (wachtlijst GI)",
+        "Kinderen op de wachtlijst voor een jeugdbeschermer",
+    ),
+    "mean_wellbeing_placed": ("Wellbeing of placed children (index)", "Welzijn van geplaatste kinderen (index)"),
+    "cost_per_year_meur": ("Cost (million euro)", "Kosten (miljoen euro)"),
 }
 
 # Sankey nodes of sim.report.sankey, in its order, with the Dutch terms.
@@ -99,6 +123,12 @@ SANKEY_NODES: dict[str, tuple[str, str]] = {
     "Placed (voluntary)": ("Placed out of home, voluntary (vrijwillig)", "Vrijwillig uithuisgeplaatst"),
     "Placed (court)": ("Placed out of home by the court (gedwongen)", "Gedwongen uithuisgeplaatst"),
 }
+
+
+def outcome_label(key: str, lang: str = "en") -> str:
+    """A summary outcome's name for people (its identifier where there is no label)."""
+    en, nl = OUTCOMES.get(key, (key, key))
+    return nl if lang == "nl" else en
 
 
 def label(key: str, lang: str = "en") -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.dashboard_labels import SANKEY_NODES, label
+from sim.dashboard_labels import SANKEY_NODES, label, outcome_label
 from sim.experiments import Replications, paired_differences, run_once
 from sim.params import Params
 from sim.report import figures as report_figures
@@ -131,7 +131,7 @@ def compare_figure(diff: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=rel * 100,
-            y=list(rows.index),
+            y=[outcome_label(o, lang) for o in rows.index],
             orientation="h",
             error_x={"type": "data", "symmetric": False, "array": (high - rel) * 100, "arrayminus": (rel - low) * 100},
         )
@@ -141,7 +141,7 @@ def compare_figure(diff: pd.DataFrame, lang: str = "en") -> go.Figure:
         title=label("fig_compare", lang),
         xaxis_title="% change vs baseline (95% interval)",
         height=480,
-        margin={"t": 60, "l": 300},
+        margin={"t": 60, "l": 340},
         yaxis={"autorange": "reversed"},
     )
     return fig
