@@ -236,11 +236,22 @@ def CompareView() -> None:
     solara.Markdown(label("compare_note", lang.value) + f" ({len(result.current.seeds)} replications.)")
     solara.FigurePlotly(compare_figure(result.differences, lang.value))
     shown = result.differences[result.differences["outcome"].isin(COMPARED)].round(3)
-    shown.insert(0, label("col_outcome", lang.value), [outcome_label(o, lang.value) for o in shown["outcome"]])
+    shown["outcome"] = [outcome_label(o, lang.value) for o in shown["outcome"]]
     solara.DataFrame(shown, items_per_page=len(COMPARED))
     solara.FileDownload(
         result.differences.to_csv(index=False), filename="compare.csv", label=label("download_compare", lang.value)
     )
+
+
+@solara.component
+def Guarded(content: Any, *args: Any) -> None:
+    """Render ``content(*args)``; an unexpected error becomes a message, never a traceback."""
+    exception, clear = solara.use_exception()
+    if exception is not None:
+        solara.Error(f"{label('page_error', lang.value)}: {exception}")
+        solara.Button(label("dismiss", lang.value), on_click=clear, text=True)
+    else:
+        content(*args)
 
 
 @solara.component
@@ -251,7 +262,7 @@ def Page() -> None:
     solara.Title("Ketensim")
     solara.AppBarTitle(label("title", lang.value))
     with solara.Sidebar():
-        SidebarContent(params, error)
+        Guarded(SidebarContent, params, error)
     done: Done | None = run_task.value if run_task.finished else run_task.latest
     if run_task.error:
         solara.Error(f"{label('failed', lang.value)}: {run_task.exception}")
@@ -260,4 +271,4 @@ def Page() -> None:
     if done is None:
         solara.Info(label("not_run", lang.value), classes=["not-run"]).meta(ref="not-run")
     else:
-        Views(done, stale=params != done.params)
+        Guarded(Views, done, params != done.params)

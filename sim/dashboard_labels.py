@@ -21,6 +21,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "running": ("Simulating", "Bezig met simuleren"),
     "cancelled": ("Cancelled.", "Gestopt."),
     "failed": ("The run failed", "De run is mislukt"),
+    "page_error": ("This part of the page could not be shown", "Dit deel van de pagina kan niet worden getoond"),
+    "dismiss": ("Try again", "Opnieuw proberen"),
     "stale": ("Settings changed since this run: press Run to update.", "Instellingen gewijzigd: druk op Start."),
     "download_csv": ("Results (CSV)", "Resultaten (CSV)"),
     "download_summary": ("Summary (CSV)", "Samenvatting (CSV)"),

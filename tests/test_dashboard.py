@@ -97,6 +97,27 @@ def test_run_shows_progress_then_charts_and_a_new_run_updates_them(dash):
     assert not second.reps.table("yearly").equals(first.reps.table("yearly"))
 
 
+def test_compare_with_baseline_shows_the_paired_differences(dash):
+    app.n_reps.set(2)
+    _click_and_wait(dash, "Run", app.run_task)
+    _click_and_wait(dash, "Compare with baseline", app.compare_task)
+    # open the comparison tab, the last one (tabs render lazily)
+    dash.find(v.Tabs).widget.v_model = len(dash.find(v.Tab).widgets) - 1
+    assert "What the lever did: change relative to baseline" in _plotly_titles(dash)
+    assert len(app.compare_task.value.current.seeds) == 2
+
+
+def test_an_unexpected_error_in_a_view_becomes_a_message_not_a_traceback(dash, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("figure builder broke")
+
+    monkeypatch.setattr(app, "figures", broken)
+    _click_and_wait(dash, "Run", app.run_task)
+    alert = dash.find(v.Alert, children=["This part of the page could not be shown: figure builder broke"])
+    assert alert
+    assert _button(dash, "Run")  # the sidebar still works
+
+
 def test_invalid_value_is_refused_with_a_message_and_run_disabled(dash):
     _type(dash, "run.scale", "5")
     message = dash.find(meta_ref="settings-error").widget
