@@ -120,6 +120,8 @@ def figures(reps: Replications, lang: str = "en") -> dict[str, go.Figure]:
     )
     for name, fig in figs.items():
         fig.update_layout(title=label(f"fig_{name}", lang), margin={"t": 60, "b": 30, "l": 40, "r": 20})
+        if name != "sankey":
+            fig.update_xaxes(tickformat="d")  # years as 2016, not 2,016 (x is a decimal year for monthly series)
     return figs
 
 

@@ -242,3 +242,20 @@ def test_dashboard_command_line(monkeypatch):
     cmd = dashboard_server.command("127.0.0.1", 9000)
     assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]).name == "app.py" and "9000" in cmd
     assert main(["dashboard", "--port", "70000"]) == 2
+
+
+def test_step_through_mode_steps_the_chain_month_by_month():
+    from sim.dashboard_step import StepModel, step_page
+
+    context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+    try:
+        with context:
+            _box, rc = solara.render(solara.AppLayout(children=[step_page()]), handle_error=False)
+            _button(rc, "Step").click()
+            _button(rc, "Step").click()
+            assert any("Month 2 of 156" in str(w.children) for w in rc.find(v.Html).widgets)
+    finally:
+        with context:
+            context.close()
+    model = StepModel(preset="more_contradiction", seed="5", scale=0.002)  # a typed seed arrives as text
+    assert (model.params.run.seed, model.params.contradiction.voice, model.params.run.scale) == (5, 0.5, 0.002)
