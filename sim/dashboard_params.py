@@ -18,7 +18,8 @@ from sim.params import Params, ScenarioError, bounds, dump_toml, iter_fields, lo
 
 # The smallest scale at which capacity levers still act in fine steps (sim.cli.SMALL_SCALE),
 # and fast enough for "what if" in seconds: click to charts for a 10-year run took a median
-# 3.7 s on the busy 2-core project machine at 0.005 vs 8.6 s at 0.01 (benchmarks/bench_dashboard.py).
+# 2.1 s at 0.005 vs 3.2 s at 0.01 on the shared 2-core machine at load ~4, and 3.7-9 s vs
+# 8.6 s at load ~9-10 (benchmarks/bench_dashboard.py).
 DASHBOARD_SCALE = 0.005
 DEFAULT_PRESET = "baseline"
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
