@@ -143,10 +143,11 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
     solara.Switch(label=label("language", lang.value), value=lang.value == "nl", on_value=lambda v: lang.set("nl" if v else "en"))
     solara.Select(label("preset", lang.value), values=list(dp.presets()), value=preset.value, on_value=_choose_preset)
     solara.Button(label("reset", lang.value), on_click=lambda: _choose_preset(preset.value), text=True)
-    if error:
-        solara.Error(label("invalid", lang.value), children=[solara.Preformatted(error)], classes=["settings-error"]).meta(
-            ref="settings-error"
-        )
+    with solara.Column():  # always present, so a message does not shift (and rebuild) the inputs below
+        if error:
+            solara.Error(label("invalid", lang.value), children=[solara.Preformatted(error)], classes=["settings-error"]).meta(
+                ref="settings-error"
+            )
     busy = run_task.pending or compare_task.pending
     with solara.Row():
         solara.Button(
@@ -166,13 +167,22 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
         disabled=params is None or busy,
         outlined=True,
     )
-    if params is not None:
-        solara.FileDownload(
-            lambda: dp.scenario_toml(params, f"Dashboard settings on preset {preset.value}"),
-            filename=f"{preset.value}_dashboard.toml",
-            label=label("download_toml", lang.value),
-        )
-    Controls(params or dp.preset_params(preset.value))
+    with solara.Column():
+        if params is not None:
+            solara.FileDownload(
+                lambda: dp.scenario_toml(params, f"Dashboard settings on preset {preset.value}"),
+                filename=f"{preset.value}_dashboard.toml",
+                label=label("download_toml", lang.value),
+            )
+    Controls(params or _preset_or_defaults())
+
+
+def _preset_or_defaults() -> Params:
+    """The preset's values to show in the inputs; the defaults if the preset file itself is broken."""
+    try:
+        return dp.preset_params(preset.value)
+    except ScenarioError:
+        return Params()
 
 
 def _headline(reps: Replications, lang: str) -> pd.DataFrame:

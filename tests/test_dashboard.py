@@ -158,6 +158,16 @@ def test_the_app_file_exposes_the_page():
     assert namespace["page"] is app.Page
 
 
+def test_a_broken_preset_file_is_reported_with_its_name(dash, tmp_path, monkeypatch):
+    (tmp_path / "baseline.toml").write_text("", encoding="utf-8")
+    (tmp_path / "broken.toml").write_text("[raad]\nn_staff = -3\n", encoding="utf-8")
+    monkeypatch.setattr(dp, "SCENARIOS", tmp_path)
+    app.preset.set("broken")
+    text = str(dash.find(meta_ref="settings-error").widget.children)
+    assert "broken.toml" in text and "raad.n_staff" in text
+    assert _button(dash, "Run").disabled
+
+
 def test_malformed_toml_field_is_refused_with_a_message(dash):
     _type(dash, "regelreflex.incidents", "[{ year = 2019, kind = ")
     assert "regelreflex.incidents" in str(dash.find(meta_ref="settings-error").widget.children)
