@@ -1,4 +1,4 @@
-"""Command line: ``ketensim run | compare | validate | calibrate | vignettes | params | baseline``.
+"""Command line: ``ketensim run | compare | validate | calibrate | vignettes | params | baseline | dashboard``.
 
 Bad scenario files are refused with a message naming the file, the key and the allowed
 range, and exit code 2; results are written to a temporary folder first and moved into
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__, baseline
+from sim import __version__, baseline, dashboard_server
 from sim.experiments import Replications, paired_differences, replicate
 from sim.params import Params, ScenarioError, bounds, iter_fields, load_scenario
 from sim.report import load_targets, summary_table, write_report
@@ -304,6 +304,13 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return 0 if all(v.ok for v in verdicts) else 1
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Start the interactive dashboard (Solara) on host:port."""
+    if not 0 < args.port < 65536:
+        raise ScenarioError(f"--port {args.port}: allowed range 1-65535")
+    return dashboard_server.serve(args.host, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
@@ -364,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--exact-only", action="store_true", help="check: only the fixed-seed check")
     bl.add_argument("--all", action="store_true", help="check: print every changed key, not the largest 40")
     bl.set_defaults(func=cmd_baseline)
+    dash = sub.add_parser("dashboard", help="start the interactive dashboard in the browser", formatter_class=formatter)
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
+    dash.add_argument("--port", type=int, default=8765, help="port to listen on")
+    dash.set_defaults(func=cmd_dashboard)
     return parser
 
 

@@ -43,7 +43,8 @@ def summary_table(reps: Replications) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _sankey(yearly: pd.DataFrame) -> go.Figure:
+def sankey(yearly: pd.DataFrame) -> go.Figure:
+    """Sankey of the chain from mean yearly flows (a ``yearly`` table)."""
     y = yearly.mean(numeric_only=True)
     nodes = [
         "Reports (VT)",
@@ -87,7 +88,8 @@ def _sankey(yearly: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _lines(frame: pd.DataFrame, x: str, cols: dict[str, str], title: str, targets: dict[str, float] | None = None) -> go.Figure:
+def lines(frame: pd.DataFrame, x: str, cols: dict[str, str], title: str, targets: dict[str, float] | None = None) -> go.Figure:
+    """Line chart of ``cols`` (column: label) over ``x``, with dotted horizontal target lines."""
     fig = go.Figure()
     for col, label in cols.items():
         if col in frame:
@@ -98,8 +100,12 @@ def _lines(frame: pd.DataFrame, x: str, cols: dict[str, str], title: str, target
     return fig
 
 
-def build_report(reps: Replications, title: str) -> str:
-    """Render the report as one HTML string (plotly.js inlined, so it works offline)."""
+def figures(reps: Replications) -> dict[str, go.Figure]:
+    """The report's charts by name (means over replications); the dashboard shows the same ones.
+
+    Names: ``sankey``, ``stocks``, ``flows``, ``bermuda``, ``wellbeing``, ``outcomes``,
+    ``waiting``, ``costs`` and, when the scenario has a shock that hit someone, ``equity``.
+    """
     yearly = reps.table("yearly").groupby("year").mean(numeric_only=True).reset_index()
     monthly = reps.table("monthly").groupby("time").mean(numeric_only=True).reset_index()
     monthly["date"] = monthly["year"] + (monthly["month"] - 0.5) / 12
@@ -108,9 +114,9 @@ def build_report(reps: Replications, title: str) -> str:
     def tv(key: str) -> float:
         return float(targets[key]["value"])  # type: ignore[arg-type]
 
-    figs = [
-        _sankey(yearly),
-        _lines(
+    figs = {
+        "sankey": sankey(yearly),
+        "stocks": lines(
             monthly,
             "date",
             {
@@ -125,7 +131,7 @@ def build_report(reps: Replications, title: str) -> str:
                 "guardianship 31 Dec 2022": tv("guardianship_running_end_of_year"),
             },
         ),
-        _lines(
+        "flows": lines(
             yearly,
             "year",
             {
@@ -137,7 +143,7 @@ def build_report(reps: Replications, title: str) -> str:
             },
             "Flows per year",
         ),
-        _lines(
+        "bermuda": lines(
             yearly,
             "year",
             {
@@ -147,19 +153,19 @@ def build_report(reps: Replications, title: str) -> str:
             },
             "The Bermuda triangle: errors against the truth, per year",
         ),
-        _lines(
+        "wellbeing": lines(
             yearly,
             "year",
             {"mean_wellbeing": "mean wellbeing, all children", "mean_wellbeing_placed": "mean wellbeing, placed children"},
             "Children's wellbeing (model index; higher is better)",
         ),
-        _lines(
+        "outcomes": lines(
             yearly,
             "year",
             {"placement_moves": "moves", "reunifications": "reunifications", "harm_incidents": "serious-harm incidents"},
             "Children's outcomes per year",
         ),
-        _lines(
+        "waiting": lines(
             monthly,
             "date",
             {
@@ -171,18 +177,24 @@ def build_report(reps: Replications, title: str) -> str:
             "Waiting lists",
             {"waiting for guardian (Jan 2024)": tv("children_waiting_for_guardian")},
         ),
-    ]
+    }
     costs = reps.table("costs").groupby(["year", "route"], as_index=False)["euro"].mean()
     cost_fig = go.Figure([go.Bar(x=g["year"], y=g["euro"] / 1e6, name=route) for route, g in costs.groupby("route")])
     cost_fig.update_layout(barmode="stack", title="Costs per route (million euro per year)", height=380)
-    figs.append(cost_fig)
+    figs["costs"] = cost_fig
     equity = reps.table("equity")
     if (equity["group"] == "hit").any() and equity.loc[equity["group"] == "hit", "n_children"].sum() > 0:
         eq = equity.groupby(["year", "group"], as_index=False)["rate_with_measure"].mean()
         eq_fig = go.Figure([go.Scatter(x=g["year"], y=g["rate_with_measure"], name=grp) for grp, g in eq.groupby("group")])
         eq_fig.update_layout(title="Equity: share of children with a measure, hit vs matched vs other", height=380)
-        figs.append(eq_fig)
+        figs["equity"] = eq_fig
 
+    return figs
+
+
+def build_report(reps: Replications, title: str) -> str:
+    """Render the report as one HTML string (plotly.js inlined, so it works offline)."""
+    figs = list(figures(reps).values())
     table = summary_table(reps)
     rows = "".join(
         f"<tr><td>{html.escape(r.outcome)}</td><td>{r.mean:,.3f}</td><td>{r.low:,.3f}</td><td>{r.high:,.3f}</td>"

@@ -1,0 +1,271 @@
+"""The dashboard without a browser: the page rendered with solara.render, its runs and exports."""
+
+from __future__ import annotations
+
+import runpy
+import threading
+import tomllib
+import uuid
+from pathlib import Path
+
+import ipyvuetify as v
+import pytest
+import solara
+from solara.server import kernel
+from solara.server.kernel_context import VirtualKernelContext
+
+from sim import dashboard_app as app
+from sim import dashboard_params as dp
+from sim import dashboard_runs as dr
+from sim.cli import build_parser, main
+from sim.params import Params, ScenarioError, iter_fields, load_scenario
+
+TINY = {"run.scale": 0.002, "run.years": 2, "run.seed": 11}  # a run of about a second
+
+
+@pytest.fixture
+def dash():
+    """The page in a fresh Solara session (its own reactive state and tasks), on tiny runs."""
+    # a unique id: Solara keys its per-session state by it, and a closed session's listeners must not see ours
+    context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+    try:
+        with context:
+            app.edits.set(dict(TINY))
+            app.preset.set(dp.DEFAULT_PRESET)
+            _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+            yield rc
+    finally:
+        with context:
+            context.close()
+
+
+def _button(rc, text: str):
+    return rc.find(v.Btn, children=[text]).widget
+
+
+def _click_and_wait(rc, text: str, task, timeout: float = 120) -> None:
+    """Click a button that starts a task; return when its thread (which also re-renders the page) has ended."""
+    before = set(threading.enumerate())
+    _button(rc, text).click()
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout)
+        assert not thread.is_alive(), "run did not finish"
+    assert task.finished, (task.error, task.exception)
+
+
+def _plotly_titles(rc) -> list[str]:
+    import plotly.graph_objects as go  # noqa: F401  (FigureWidget lives in plotly)
+    from plotly.basewidget import BaseFigureWidget
+
+    return [w.layout.title.text for w in rc.find(BaseFigureWidget).widgets]
+
+
+def _type(rc, name: str, text: str) -> None:
+    box = rc.find(meta_ref=f"ctl-{name.replace('.', '-')}").find(v.TextField).widget
+    box.v_model = text
+    box.fire_event("keyup.enter", None)
+
+
+def test_every_lever_has_a_control_generated_from_the_parameters(dash):
+    fields = dict(iter_fields())
+    for group in dp.LEVER_GROUPS:
+        controls = dp.controls(group)
+        assert controls, group.key
+        for control in controls:
+            assert control.name in fields
+            assert dash.find(meta_ref=f"ctl-{control.name.replace('.', '-')}"), control.name
+    names = {c.name for g in dp.LEVER_GROUPS for c in dp.controls(g)}
+    assert {"contradiction.second_assessor_share", "local_team.home_help_capacity", "shock.enabled"} <= names
+    assert {"regelreflex.incidents", "raad.n_staff", "guardians.n_guardians", "run.seed", "run.scale"} <= names
+    assert dash.find(v.Select).widget.items == list(dp.presets())
+
+
+def test_run_shows_progress_then_charts_and_a_new_run_updates_them(dash):
+    assert dash.find(meta_ref="not-run")
+    assert not _plotly_titles(dash)
+    _click_and_wait(dash, "Run", app.run_task)
+    dash.find(meta_ref="not-run").assert_empty()
+    assert "The chain: mean yearly flows" in _plotly_titles(dash)
+    first = app.run_task.value
+    assert first.params.run.seed == 11
+    # change a lever and run again without reloading: a new result with the new settings
+    _type(dash, "run.seed", "12")
+    assert dash.find(v.Alert, children=["Settings changed since this run: press Run to update."])
+    _click_and_wait(dash, "Run", app.run_task)
+    second = app.run_task.value
+    assert second is not first and second.params.run.seed == 12
+    assert not second.reps.table("yearly").equals(first.reps.table("yearly"))
+
+
+def test_compare_with_baseline_shows_the_paired_differences(dash):
+    app.n_reps.set(2)
+    _click_and_wait(dash, "Run", app.run_task)
+    _click_and_wait(dash, "Compare with baseline", app.compare_task)
+    # open the comparison tab, the last one (tabs render lazily)
+    dash.find(v.Tabs).widget.v_model = len(dash.find(v.Tab).widgets) - 1
+    assert "What the lever did: change relative to baseline" in _plotly_titles(dash)
+    assert len(app.compare_task.value.current.seeds) == 2
+
+
+def test_an_unexpected_error_in_a_view_becomes_a_message_not_a_traceback(dash, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("figure builder broke")
+
+    monkeypatch.setattr(app, "figures", broken)
+    _click_and_wait(dash, "Run", app.run_task)
+    alert = dash.find(v.Alert, children=["This part of the page could not be shown: figure builder broke"])
+    assert alert
+    assert _button(dash, "Run")  # the sidebar still works
+
+
+def test_invalid_value_is_refused_with_a_message_and_run_disabled(dash):
+    _type(dash, "run.scale", "5")
+    message = dash.find(meta_ref="settings-error").widget
+    text = str(message.children)
+    assert "run.scale" in text and "0.0005" in text and "1.0" in text
+    assert _button(dash, "Run").disabled
+    _type(dash, "run.scale", "0.002")
+    dash.find(meta_ref="settings-error").assert_empty()
+    assert not _button(dash, "Run").disabled
+
+
+def test_text_in_a_number_box_is_refused_by_the_box_and_nothing_breaks(dash):
+    _type(dash, "run.seed", "abc")
+    assert app.edits.value["run.seed"] == TINY["run.seed"]
+    assert not _button(dash, "Run").disabled
+
+
+def test_cancel_shows_a_message_and_keeps_the_page_usable(dash):
+    app.edits.set({**TINY, "run.years": 20})
+    before = set(threading.enumerate())
+    _button(dash, "Run").click()
+    _button(dash, "Cancel").click()
+    for thread in set(threading.enumerate()) - before:
+        thread.join(60)
+    assert app.run_task.cancelled
+    assert dash.find(v.Alert, children=["Cancelled."])
+    assert not _button(dash, "Run").disabled
+
+
+def test_language_switch_changes_the_labels(dash):
+    dash.find(v.Switch).widget.v_model = True
+    assert _button(dash, "Start")
+    assert dash.find(v.ExpansionPanelHeader, children=["Tegenspraak"])
+
+
+def test_the_app_file_exposes_the_page():
+    namespace = runpy.run_path(str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py"))
+    assert namespace["page"] is app.Page
+
+
+def test_a_broken_preset_file_is_reported_with_its_name(dash, tmp_path, monkeypatch):
+    (tmp_path / "baseline.toml").write_text("", encoding="utf-8")
+    (tmp_path / "broken.toml").write_text("[raad]\nn_staff = -3\n", encoding="utf-8")
+    monkeypatch.setattr(dp, "SCENARIOS", tmp_path)
+    app.preset.set("broken")
+    text = str(dash.find(meta_ref="settings-error").widget.children)
+    assert "broken.toml" in text and "raad.n_staff" in text
+    assert _button(dash, "Run").disabled
+
+
+def test_malformed_toml_field_is_refused_with_a_message(dash):
+    _type(dash, "regelreflex.incidents", "[{ year = 2019, kind = ")
+    assert "regelreflex.incidents" in str(dash.find(meta_ref="settings-error").widget.children)
+    _type(dash, "regelreflex.incidents", '[{ year = 2019, kind = "murder" }]')
+    assert "kind" in str(dash.find(meta_ref="settings-error").widget.children)
+
+
+def test_preset_picker_loads_the_scenario_and_keeps_run_settings(dash):
+    dash.find(v.Select).widget.v_model = "more_contradiction"
+    params = dp.resolve(app.preset.value, app.edits.value)
+    assert params.contradiction.second_assessor_share == 1.0
+    assert params.run.scale == TINY["run.scale"]
+
+
+def test_exported_scenario_round_trips_through_load_scenario_and_ketensim_run(tmp_path: Path):
+    params = dp.resolve(
+        "more_home_help",
+        {**TINY, "run.years": 1, "contradiction.voice": 0.4, "regelreflex.incidents": '[{ year = 2016, kind = "harm" }]'},
+    )
+    text = dp.scenario_toml(params, "test export")
+    data = tomllib.loads(text)
+    assert data["local_team"]["home_help_capacity"] == 7500 and "population" not in data  # overrides only
+    path = tmp_path / "exported.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path) == params
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--quiet"]) == 0
+    assert load_scenario(out / "params.toml") == params
+
+
+def test_defaults_export_to_an_empty_scenario():
+    assert dp.changed_from_defaults(Params()) == {}
+
+
+def test_comparison_uses_the_same_seeds_and_the_defaults_as_baseline():
+    params = dp.resolve("more_contradiction", {**TINY, "run.years": 1})
+    seen: list[float] = []
+    result = dr.compare(params, 2, progress=seen.append)
+    assert result.baseline.seeds == result.current.seeds and len(result.current.seeds) == 2
+    assert result.baseline.params.contradiction == Params().contradiction
+    assert result.baseline.params.run == params.run
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    row = result.differences.set_index("outcome").loc["unwarranted_placements_per_year"]
+    assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+    assert len(dr.compare_figure(result.differences).data[0].y) == len(dr.COMPARED)
+
+
+def test_cancel_stops_a_run_between_months():
+    params = dp.resolve("baseline", TINY)
+    months = []
+
+    def keep_going() -> bool:
+        return len(months) < 3
+
+    with pytest.raises(dr.RunCancelled):
+        dr.simulate(params, progress=months.append, keep_going=keep_going)
+    assert len(months) == 3
+
+
+def test_figures_cover_every_view_and_switch_language():
+    params = dp.resolve("financial_shock", {**TINY, "shock.start_year": 2016, "shock.compensation_year": 2021})
+    reps = dr.simulate(params)
+    figs = dr.figures(reps, "en")
+    assert {"sankey", "stocks", "flows", "bermuda", "outcomes", "waiting", "caseload", "costs", "equity"} <= set(figs)
+    assert any("Raad voor de Kinderbescherming" in n for n in figs["sankey"].data[0].node.label)
+    assert len(figs["flows"].layout.shapes) >= 4  # Dutch figures marked
+    nl = dr.figures(reps, "nl")
+    assert nl["costs"].layout.title.text.startswith("Kosten")
+    assert "seed" in dr.results_csv(reps).splitlines()[0]
+
+
+def test_bad_toml_value_message_names_the_key():
+    with pytest.raises(ScenarioError, match="regelreflex.incidents"):
+        dp.resolve("baseline", {"regelreflex.incidents": "[1, "})
+
+
+def test_dashboard_command_line(monkeypatch):
+    args = build_parser().parse_args(["dashboard"])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    from sim import dashboard_server
+
+    cmd = dashboard_server.command("127.0.0.1", 9000)
+    assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]).name == "app.py" and "9000" in cmd
+    assert main(["dashboard", "--port", "70000"]) == 2
+
+
+def test_step_through_mode_steps_the_chain_month_by_month():
+    from sim.dashboard_step import StepModel, step_page
+
+    context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+    try:
+        with context:
+            _box, rc = solara.render(solara.AppLayout(children=[step_page()]), handle_error=False)
+            _button(rc, "Step").click()
+            _button(rc, "Step").click()
+            assert any("Month 2 of 156" in str(w.children) for w in rc.find(v.Html).widgets)
+    finally:
+        with context:
+            context.close()
+    model = StepModel(preset="more_contradiction", seed="5", scale=0.002)  # a typed seed arrives as text
+    assert (model.params.run.seed, model.params.contradiction.voice, model.params.run.scale) == (5, 0.5, 0.002)
