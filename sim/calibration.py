@@ -211,7 +211,7 @@ def calibrate(
     study.optimize(objective, n_trials=trials)
     best = study.best_trial
     frame = study.trials_dataframe(attrs=("number", "value", "params", "user_attrs"))
-    best_values = {f.name: round(float(best.params[f.name]), 6) for f in free}
+    best_values = {f.name: int(best.params[f.name]) if f.step >= 1 else round(float(best.params[f.name]), 6) for f in free}
     settings = {
         "trials": trials,
         "reps": reps,

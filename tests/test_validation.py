@@ -1,0 +1,128 @@
+"""`ketensim validate`: targets table, the four validation experiments, the HTML report; drift check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, small
+
+from sim import validation, validation_report
+from sim.params import Params
+
+# Drift check: CI runs the baseline at its own scale (0.05, where it was calibrated: smaller
+# scales round capacities and shift some shares) with 3 replications instead of 10, so the
+# model mean has about twice the sampling noise of `ketensim validate`. A target fails here
+# if it is more than DRIFT_WIDENING tolerances from the Dutch figure: wide enough that noise
+# alone almost never fails it, narrow enough that a real drift (a target moving by a full
+# tolerance) does.
+DRIFT_SCALE, DRIFT_REPS, DRIFT_WIDENING = 0.05, 3, 2.0
+
+
+@pytest.fixture(scope="module")
+def small_validation() -> validation.Validation:
+    return validation.validate(small(scale=0.005, years=4, warmup=1), reps=2, scenario="tiny")
+
+
+def test_every_experiment_is_reported(small_validation):
+    v = small_validation
+    assert len(v.targets) == 17 and set(v.targets.columns) >= {"target", "real", "model", "ci_low", "ci_high", "z", "within"}
+    assert list(v.staff["outcome"]) == list(validation.STAFF_OUTCOMES)
+    assert set(v.shock["group"]) == {"hit", "matched", "other"}
+    assert set(v.shock["period"]) == {"before", "year 1", "year 2", "year 3"}
+    assert v.shock_placed["hit_children_placed"] >= 0
+    assert len(v.home_help) == 5 and v.home_help["value"].notna().all()
+    assert len(v.exits) == 3 and v.exits["value"].between(0, 1).all()
+
+
+def test_staff_cut_lengthens_the_wait_for_a_guardian(small_validation):
+    row = small_validation.staff.set_index("outcome").loc["children_waiting_for_guardian"]
+    assert row["b_mean"] > row["a_mean"]
+
+
+def test_report_has_every_section(small_validation, tmp_path: Path):
+    path = tmp_path / "validation.html"
+    validation_report.write(small_validation, path)
+    text = path.read_text(encoding="utf-8")
+    for heading in (
+        "Model vs. Dutch figures",
+        "Stocks and flows over time",
+        "Staff shortage",
+        "Financial shock with matched controls",
+        "Intensive home help",
+        "Exits from placement",
+    ):
+        assert heading in text, heading
+    assert text.count("<script") >= 5 and "cdn.plot.ly" not in text.split("<body>")[1][:200]
+
+
+def test_experiments_are_overrides_of_the_validated_scenario():
+    base = Params().with_overrides({"run": {"scale": 0.01, "seed": 3}})
+    staff = validation.experiment_params(base, "staff_shortage_2019_2022")
+    assert staff.run.scale == 0.01 and staff.run.seed == 3
+    assert staff.raad.n_staff < base.raad.n_staff and staff.guardians.n_guardians < base.guardians.n_guardians
+    assert validation.experiment_params(base, "home_help_control_arm").local_team.home_help_capacity == 0
+    assert validation.experiment_params(base, "financial_shock_matched").shock.enabled
+    assert validation.experiment_params(base, "exits_from_placement") == base
+
+
+def test_baseline_has_not_drifted_from_the_dutch_figures():
+    """The reduced-scale baseline stays within DRIFT_WIDENING x the targets' tolerances."""
+    params = Params().with_overrides({"run": {"scale": DRIFT_SCALE}})
+    v = validation.validate(params, DRIFT_REPS, experiments=False)
+    off = v.targets[v.targets["z"].abs() > DRIFT_WIDENING]
+    assert off.empty, "\n" + off[["target", "real", "model", "z"]].to_string(index=False)
+
+
+def test_cli_validate_writes_the_report(tmp_path: Path):
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text("[run]\nscale = 0.003\nyears = 2\nwarmup_years = 1\n", encoding="utf-8")
+    out = tmp_path / "val"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "validate",
+            str(scenario),
+            "--reps",
+            "2",
+            "--no-experiments",
+            "--quiet",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "targets within tolerance" in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "params.toml",
+        "seeds.json",
+        "summary.parquet",
+        "targets.csv",
+        "validation.html",
+    ]
+
+
+@pytest.mark.parametrize("command", ["validate", "calibrate", "vignettes"])
+def test_bad_scenario_is_refused_with_exit_2(tmp_path: Path, command: str):
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text("[raad]\nrequest_treshold = 2\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", command, str(scenario)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "raad.request_treshold" in proc.stderr and str(scenario) in proc.stderr
