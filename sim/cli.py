@@ -168,6 +168,20 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run or resume a sweep (``sim/sweeps``)."""
+    from sim.sweeps.commands import sweep_command
+
+    return sweep_command(args)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Analyse a sweep folder (``sim/sweeps``)."""
+    from sim.sweeps.commands import analyze_command
+
+    return analyze_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
@@ -194,6 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.set_defaults(func=cmd_compare)
     par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
     par.set_defaults(func=cmd_params)
+    swp = sub.add_parser("sweep", help="run or resume a sweep: design points x replications", formatter_class=formatter)
+    swp.add_argument("sweep_file", help="sweep TOML file (levers, uncertainties, design; see README)")
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (1: this process)")
+    where.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786), or local:N for a LocalCluster")
+    swp.add_argument("--out", help="output folder (default: the sweep file's out, else results/sweeps/<name>)")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar")
+    swp.set_defaults(func=cmd_sweep)
+    ana = sub.add_parser("analyze", help="intervals, paired differences, sensitivity and a report of a sweep folder")
+    ana.add_argument("out_dir", help="the sweep's output folder")
+    ana.add_argument("--ema", metavar="FILE", help="also write the runs for the EMA Workbench (tar.gz, load_results)")
+    ana.set_defaults(func=cmd_analyze)
     return parser
 
 
