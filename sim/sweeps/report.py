@@ -57,20 +57,23 @@ def response_curves(res: SweepResults) -> list[go.Figure]:
     ok, shown, figs = res.ok, _shown(res), []
     design_runs = ok[ok["point"] != BASE_POINT]
     base_runs = ok[ok["point"] == BASE_POINT]
+    cols = 3
+    rows = math.ceil(len(shown) / cols)
     for factor in res.factors:
-        fig = make_subplots(rows=1, cols=len(shown), subplot_titles=shown)
+        fig = make_subplots(rows=rows, cols=cols, subplot_titles=shown, vertical_spacing=0.18)
         groups = _groups(design_runs[factor])
-        for j, outcome in enumerate(shown, start=1):
+        for j, outcome in enumerate(shown):
+            r, c = j // cols + 1, j % cols + 1
             stats = [(g, *_interval(v[outcome].to_numpy(float))) for g, v in design_runs.groupby(groups, sort=True)]
             x = [float(s[0]) if not isinstance(s[0], str) else s[0] for s in stats]
             mean, low, high = [s[2] for s in stats], [s[4] for s in stats], [s[5] for s in stats]
             if all(isinstance(v, float) for v in x) and not any(math.isnan(v) for v in low + high):
-                _band(fig, x, low, high, 1, j)
-            fig.add_trace(go.Scatter(x=x, y=mean, mode="lines+markers", name=outcome, showlegend=False), row=1, col=j)
+                _band(fig, x, low, high, r, c)
+            fig.add_trace(go.Scatter(x=x, y=mean, mode="lines+markers", line_color="#1f77b4", showlegend=False), row=r, col=c)
             if len(base_runs):
-                fig.add_hline(y=float(base_runs[outcome].mean()), line_dash="dot", line_color="grey", row=1, col=j)
-            fig.update_xaxes(title_text=factor, row=1, col=j)
-        fig.update_layout(title=f"Response to {factor} (mean, 95% interval; dotted: base scenario)", height=360)
+                fig.add_hline(y=float(base_runs[outcome].mean()), line_dash="dot", line_color="grey", row=r, col=c)
+            fig.update_xaxes(title_text=factor, row=r, col=c)
+        fig.update_layout(title=f"Response to {factor} (mean, 95% interval; dotted: base scenario)", height=330 * rows)
         figs.append(fig)
     return figs
 
@@ -167,6 +170,7 @@ def tradeoff_figure(res: SweepResults, summary: pd.DataFrame) -> go.Figure:
         xaxis_title=placed,
         yaxis_title=missed,
         height=500,
+        legend={"x": 0, "y": 1.12, "orientation": "h"},
     )
     return fig
 
