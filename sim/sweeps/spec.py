@@ -141,7 +141,8 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not FACTOR_KEYS & set(value):
+        # recurse into sections, but stop at a parameter name: its table is the factor (typos and all)
+        if isinstance(value, dict) and value and not FACTOR_KEYS & set(value) and name not in _param_fields():
             flat.update(_flatten(value, f"{name}."))
         else:
             flat[name] = value
