@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import SCENARIOS
 
 TINY = "run = { scale = 0.002, years = 2, warmup_years = 1 }"

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from sweep_util import LHS, TWO_LEVERS, write_sweep
 
-from conftest import ROOT
 from sim.params import ScenarioError
 from sim.sweeps import load_sweep
 

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from conftest import ROOT
 from sweep_util import stable, write_sweep
 
-from conftest import ROOT
 from sim.sweeps import run_sweep
 
 TIMEOUT = 120
