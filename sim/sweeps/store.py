@@ -8,8 +8,8 @@ Layout of ``OUT``::
     seeds.json        the sweep seed and the replication seeds (the same at every point)
     base_params.toml  the resolved base parameters (a valid scenario file)
     runs/<run_id>.parquet  one row per run, written atomically by the worker that ran it
-    manifest.parquet, manifest.csv  all runs: ids, point, replication, seed, parameters,
-                      version, status, error, wall time, outcomes (rebuilt from runs/)
+    manifest.parquet, manifest.csv  all runs: ids, point, factor values, replication, seed,
+                      parameters, version, status, error, wall time, outcomes (rebuilt from runs/)
 
 The files in ``runs/`` are the truth: a run is done when its file exists with status
 ``ok``. Each is written under a temporary name in the same folder and renamed
@@ -106,8 +106,18 @@ def read_runs(out: Path) -> pd.DataFrame:
 
 
 def write_manifest(out: Path) -> pd.DataFrame:
-    """Rebuild ``manifest.parquet`` and ``manifest.csv`` from ``runs/``; return it."""
+    """Rebuild ``manifest.parquet`` and ``manifest.csv`` from ``runs/``; return it.
+
+    Each run's point kind (base/design) and factor values are joined from the design, so the
+    manifest reads on its own.
+    """
     runs = read_runs(out)
+    if len(runs):
+        design = pd.read_parquet(out / "design.parquet")
+        design = design[[c for c in design.columns if not c.startswith("u:")]]
+        runs = runs.merge(design, on="point", how="left")
+        first = ["run_id", "point", "kind", *design.columns.drop(["point", "kind"])]
+        runs = runs[first + [c for c in runs.columns if c not in first]]
     write_atomic(out / "manifest.parquet", lambda tmp: runs.to_parquet(tmp, index=False))
     write_atomic(out / "manifest.csv", lambda tmp: runs.to_csv(tmp, index=False))
     return runs
