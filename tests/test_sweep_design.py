@@ -61,7 +61,7 @@ def test_full_factorial_crosses_all_levels(tmp_path: Path) -> None:
     assert sorted(points[SHARE].unique()) == [0.0, 0.5, 1.0]
     assert sorted(points[CAPACITY].unique()) == [1000, 3333, 5667, 8000]  # whole numbers, rounded
     assert len(points[[SHARE, CAPACITY, BIAS]].drop_duplicates()) == len(points)
-    overrides = point_overrides(load_sweep(path), design, 5)
+    overrides = point_overrides(load_sweep(path), design.iloc[5].to_dict())
     assert set(overrides) == {"contradiction", "local_team", "decisions"}
     assert isinstance(overrides["local_team"]["home_help_capacity"], int)  # plain int for the strict Params
 

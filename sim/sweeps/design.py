@@ -100,11 +100,10 @@ def make_design(sweep: Sweep) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def point_overrides(sweep: Sweep, design: pd.DataFrame, point: int) -> dict[str, Any]:
-    """Nested scenario overrides for one design point (empty for the base point)."""
-    if point == BASE_POINT:
+def point_overrides(sweep: Sweep, row: dict[str, Any]) -> dict[str, Any]:
+    """Nested scenario overrides for one design point (a row of :func:`make_design`; none for the base)."""
+    if row["point"] == BASE_POINT:
         return {}
-    row = design.loc[design["point"] == point].iloc[0]
     out: dict[str, dict[str, Any]] = {}
     for f in sweep.factors:
         value = row[f.name]

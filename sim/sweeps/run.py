@@ -172,7 +172,11 @@ def make_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
                 client = Client(dask, timeout="15s")
             except (OSError, TimeoutError) as exc:
                 raise ScenarioError(f"--dask {dask}: no Dask scheduler reachable there ({exc})") from None
-            client.wait_for_workers(1, timeout=60)
+            try:
+                client.wait_for_workers(1, timeout=60)
+            except TimeoutError:
+                client.close()
+                raise ScenarioError(f"--dask {dask}: the scheduler has no workers (none joined within 60 s)") from None
         with client:
             n_workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
             yield client.get_executor(pure=False), n_workers
@@ -184,13 +188,13 @@ def make_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
 def plan(sweep: Sweep, design: pd.DataFrame, seeds: list[int]) -> list[dict[str, Any]]:
     """Every run of the sweep: each point (base first) with each replication seed."""
     tasks = []
-    for point in design["point"]:
-        overrides = point_overrides(sweep, design, int(point))
+    for row in design.to_dict("records"):
+        point, overrides = int(row["point"]), point_overrides(sweep, row)
         for rep, seed in enumerate(seeds):
             tasks.append(
                 {
-                    "run_id": store.run_id(int(point), rep),
-                    "point": int(point),
+                    "run_id": store.run_id(point, rep),
+                    "point": point,
                     "replication": rep,
                     "seed": seed,
                     "overrides": overrides,
@@ -215,6 +219,38 @@ def _submit(
         return
     futures.extend(executor.submit(run_chunk, chunk, *args) for chunk in chunks)
     yield from as_completed(futures)
+
+
+def _execute(
+    tasks: list[dict[str, Any]],
+    workers: int,
+    dask: str | None,
+    args: tuple[Any, ...],
+    out_dir: Path,
+    progress: tuple[int, int, bool],
+) -> list[str]:
+    """Run the tasks on the chosen executor with a progress bar; return errors of lost tasks."""
+    lost: list[str] = []
+    if not tasks:
+        return lost  # nothing to do: do not start a pool or a cluster
+    total, done, show = progress
+    with (
+        make_executor(workers, dask) as (executor, n_workers),
+        tqdm(total=total, initial=done, unit="run", desc="sweep", disable=not show) as bar,
+    ):
+        futures: list[Future[Any]] = []
+        try:
+            for future in _submit(executor, _chunks(tasks, n_workers), futures, *args):
+                try:
+                    bar.update(len(future.result()))
+                except Exception as exc:  # noqa: BLE001 - a worker died: its unfinished runs are rerun on resume
+                    lost.append(f"{type(exc).__name__}: {exc}")
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            store.write_manifest(out_dir)
+            raise
+    return lost
 
 
 def run_sweep(
@@ -255,23 +291,7 @@ def run_sweep(
         print(f"ketensim: resuming {out_dir}: {len(finished)} of {total} runs already done", file=sys.stderr)
     base = sweep.base.model_dump()
     runs_dir = str((out_dir / "runs").resolve())
-    lost: list[str] = []
-    with (
-        make_executor(workers, dask) as (executor, n_workers),
-        tqdm(total=total, initial=len(finished), unit="run", desc="sweep", disable=not show_progress) as bar,
-    ):
-        futures: list[Future[Any]] = []
-        try:
-            for future in _submit(executor, _chunks(tasks, n_workers), futures, base, runs_dir, list(sweep.outcomes)):
-                try:
-                    bar.update(len(future.result()))
-                except Exception as exc:  # noqa: BLE001 - a worker died: its unfinished runs are rerun on resume
-                    lost.append(f"{type(exc).__name__}: {exc}")
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            store.write_manifest(out_dir)
-            raise
+    lost = _execute(tasks, workers, dask, (base, runs_dir, list(sweep.outcomes)), out_dir, (total, len(finished), show_progress))
     runs = store.write_manifest(out_dir)
     if lost:
         print(f"ketensim: {len(lost)} task(s) lost ({lost[0]}); run the sweep again to finish them", file=sys.stderr)
