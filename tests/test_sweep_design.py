@@ -74,3 +74,13 @@ def test_whole_number_range_gives_each_value_equally_often(tmp_path: Path) -> No
     assert sorted(counts.index) == [10, 11, 12, 13]
     assert counts.min() >= 95  # LHS strata: ~100 each, ends not starved by rounding
     assert np.issubdtype(values.dtype, np.integer)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).resolve().parents[1] / "scenarios" / "sweeps").glob("*.toml")), ids=lambda p: p.stem
+)
+def test_shipped_sweep_files_load_and_make_a_design(path: Path) -> None:
+    sweep = load_sweep(path)
+    design = make_design(sweep)
+    assert len(design) > 1 and design["kind"].iloc[0] == "base"
+    assert sweep.default_out() == Path("results") / "sweeps" / path.stem
