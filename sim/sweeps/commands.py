@@ -52,7 +52,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
 def analyze_command(args: argparse.Namespace) -> int:
     """Write summary, differences, sensitivity and the report of a sweep folder (and the EMA export)."""
-    from sim.sweeps.analyze import analyze
+    from sim.sweeps.analysis import analyze
     from sim.sweeps.ema import write_ema
 
     out = Path(args.out_dir)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.sweeps.analyze import load_results
+from sim.sweeps.analysis import load_results
 from sim.sweeps.store import write_atomic
 
 

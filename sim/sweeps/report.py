@@ -16,7 +16,7 @@ from sim.sweeps.design import BASE_POINT
 from sim.sweeps.spec import BERMUDA
 
 if TYPE_CHECKING:
-    from sim.sweeps.analyze import SweepResults
+    from sim.sweeps.analysis import SweepResults
 
 MAX_OUTCOMES = 6  # outcomes shown per chart row; the tables hold them all
 MAX_GROUPS = 10  # a factor with more distinct values is binned for its response curve
@@ -52,7 +52,7 @@ def _band(fig: go.Figure, x: list[float], low: list[float], high: list[float], r
 
 def response_curves(res: SweepResults) -> list[go.Figure]:
     """Per factor: each outcome's mean (95 % band) against the factor, over all other factors."""
-    from sim.sweeps.analyze import _interval
+    from sim.sweeps.analysis import _interval
 
     ok, shown, figs = res.ok, _shown(res), []
     design_runs = ok[ok["point"] != BASE_POINT]

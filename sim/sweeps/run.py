@@ -11,11 +11,9 @@ staying alive. A run that raises is written with status ``failed`` and its error
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -25,61 +23,14 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__
-from sim.params import Params, ScenarioError
+from sim.params import ScenarioError
 from sim.rng import replication_seeds
 from sim.sweeps import store
 from sim.sweeps.design import make_design, point_overrides
 from sim.sweeps.spec import Sweep, load_sweep
+from sim.sweeps.worker import run_chunk
 
 TASKS_PER_WORKER = 20  # enough chunks per worker that the last ones balance out
-
-
-def _flat(overrides: dict[str, Any]) -> dict[str, Any]:
-    return {f"{s}.{k}": v for s, keys in overrides.items() for k, v in keys.items()}
-
-
-def run_chunk(tasks: list[dict[str, Any]], base: dict[str, Any], runs_dir: str, outcomes: list[str]) -> list[dict[str, Any]]:
-    """Run a chunk of runs in a worker and write each one as soon as it is done.
-
-    Args:
-        tasks: dicts with ``run_id``, ``point``, ``replication``, ``seed``, ``overrides``.
-        base: the base parameters as a plain dict (``Params.model_dump()``).
-        runs_dir: the sweep's ``runs/`` folder (shared with the workers).
-        outcomes: summary outcomes to keep.
-
-    Returns:
-        The rows written, one per run.
-
-    """
-    from sim.experiments import run_once  # imported here: the worker's first task pays the import once
-
-    rows = []
-    base_params = Params.model_validate(base)
-    for task in tasks:
-        start = time.perf_counter()
-        row: dict[str, Any] = {
-            "run_id": task["run_id"],
-            "point": task["point"],
-            "replication": task["replication"],
-            "seed": task["seed"],
-            "parameters": json.dumps(_flat(task["overrides"]), sort_keys=True),
-            "version": __version__,
-        }
-        try:
-            overrides = {**task["overrides"], "run": {**task["overrides"].get("run", {}), "seed": task["seed"]}}
-            params = base_params.with_overrides(overrides, origin=f"run {task['run_id']}")
-            summary = run_once(params).summary
-            values = {name: summary[name] for name in outcomes}
-            row.update(status="ok", error=None)
-        except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded and the sweep goes on
-            values = {name: float("nan") for name in outcomes}
-            row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
-        row["wall_time_s"] = time.perf_counter() - start
-        row.update(values)
-        store.write_run(Path(runs_dir), row)
-        rows.append(row)
-    return rows
 
 
 class SerialExecutor(Executor):
@@ -112,7 +63,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.experiments", "sim.sweeps.run"])
+    ctx.set_forkserver_preload(["sim.experiments", "sim.sweeps.worker"])
     return ctx
 
 
