@@ -73,7 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=9, help="design points (plus the base point)")
     parser.add_argument("--reps", type=int, default=4, help="replications per point")
-    parser.add_argument("--scale", type=float, default=0.03)
+    parser.add_argument("--scale", type=float, default=0.05)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
