@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sweep_util import TWO_LEVERS, write_sweep
 
+from sim.params import ScenarioError
 from sim.sweeps.design import make_design, point_overrides
 from sim.sweeps.spec import load_sweep
 
@@ -84,3 +85,18 @@ def test_shipped_sweep_files_load_and_make_a_design(path: Path) -> None:
     design = make_design(sweep)
     assert len(design) > 1 and design["kind"].iloc[0] == "base"
     assert sweep.default_out() == Path("results") / "sweeps" / path.stem
+
+
+def test_a_switch_without_bounds_is_a_values_factor(tmp_path: Path) -> None:
+    factors = '[uncertainties]\n"shock.enabled" = { values = [false, true] }\n'
+    path = write_sweep(tmp_path, 'design = "full_factorial"\nreplications = 1', factors)
+    design = make_design(load_sweep(path))
+    assert list(design["shock.enabled"]) == [False, False, True]  # base (off), then both values
+    with pytest.raises(ScenarioError, match="shock.enabled.*needs a number parameter"):
+        load_sweep(
+            write_sweep(
+                tmp_path,
+                'design = "halton"\npoints = 4\nreplications = 1',
+                factors.replace("values = [false, true]", "range = [0, 1]"),
+            )
+        )

@@ -198,7 +198,8 @@ def _param_fields() -> dict[str, Any]:
 @functools.cache
 def _adapter(name: str) -> TypeAdapter[Any]:
     info = _param_fields()[name]
-    return TypeAdapter(Annotated[info.annotation, *info.metadata], config=ConfigDict(strict=True))
+    kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation  # bools carry no bounds
+    return TypeAdapter(kind, config=ConfigDict(strict=True))
 
 
 def _range_text(name: str) -> str:
