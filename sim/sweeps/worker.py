@@ -7,6 +7,7 @@ pandas, not the design and analysis stack (scipy.stats, SALib).
 from __future__ import annotations
 
 import json
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ def run_chunk(tasks: list[dict[str, Any]], base: dict[str, Any], runs_dir: str, 
     """
     from sim.experiments import run_once  # imported here: the worker's first task pays the import once
 
+    if not Path(runs_dir).is_dir():
+        raise FileNotFoundError(
+            f"{runs_dir} is not visible on worker {socket.gethostname()}: "
+            "Dask workers need the sweep's output folder at the same path (a shared filesystem)"
+        )
     rows = []
     base_params = Params.model_validate(base)
     for task in tasks:
