@@ -3,8 +3,10 @@
 Parallel efficiency = serial time / (workers x parallel time), start-up of the pool or
 cluster included (it is part of what a user waits for). Goal (issue #4): >= 90 % on 2 local
 workers, >= 85 % on Dask. The three sweeps must give identical results; the script checks.
-The machine's load average is recorded beside the figures: on a shared machine other jobs
-take cores away from the workers and lower the efficiency.
+The machine's load average and a machine check (the same pure-Python loop alone and in
+``workers`` processes at once) are recorded beside the figures: on a shared or oversubscribed
+machine other jobs take cores away from the workers, and no sweep can be more efficient than
+the machine check says the cores are.
 
 Usage::
 
@@ -59,6 +61,30 @@ run = {{ scale = {scale}, years = {years}, warmup_years = {warmup} }}
     return path
 
 
+def _burn(n: int) -> float:
+    start = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i
+    return time.perf_counter() - start
+
+
+def machine_check(workers: int, n: int = 20_000_000) -> float:
+    """What the machine itself delivers: a pure-Python loop alone vs. ``workers`` copies at once.
+
+    Returns single time / slowest parallel copy (1.0 = the cores are really independent). On a
+    shared or oversubscribed VM this is well below 1, and no sweep can beat it.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_burn, [1000] * workers))  # start the processes first
+        single = pool.submit(_burn, n).result()
+        together = max(pool.map(_burn, [n] * workers))
+    return single / together
+
+
 def timed(label: str, **kwargs: object) -> tuple[float, pd.DataFrame]:
     """Run the sweep and return (wall seconds, runs)."""
     start = time.perf_counter()
@@ -83,6 +109,8 @@ def main() -> None:
     print(f"sweep of {n_runs} runs at scale {args.scale}, {args.years} years + {args.warmup} warm-up; {os.cpu_count()} CPUs")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     load_before = os.getloadavg()
+    machine_before = machine_check(args.workers)
+    print(f"machine check: {args.workers} CPU-bound processes at once run at {machine_before:.0%} of the speed of one")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sweep = sweep_file(folder, args.points, args.reps, args.scale, args.years, args.warmup)
@@ -104,6 +132,8 @@ def main() -> None:
     print("mean run time: " + ", ".join(f"{k} {v:.2f} s" for k, v in mean_run.items()) + " (longer in parallel: cores shared)")
     print(f"parallel efficiency: local {eff_local:.1%} (goal {GOAL_LOCAL:.0%}), Dask {eff_dask:.1%} (goal {GOAL_DASK:.0%})")
     print(f"workers busy running models: local {busy_local:.1%}, Dask {busy_dask:.1%}")
+    machine_after = machine_check(args.workers)
+    print(f"machine check after: {machine_after:.0%} (1 = independent cores; below: shared or oversubscribed CPUs)")
     figures = {
         "runs": n_runs,
         "scale": args.scale,
@@ -119,6 +149,8 @@ def main() -> None:
         "efficiency_local": eff_local,
         "efficiency_dask": eff_dask,
         "identical_results": same,
+        "machine_check_before": machine_before,
+        "machine_check_after": machine_after,
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
         "cpus": os.cpu_count(),
