@@ -1,4 +1,4 @@
-"""Command line: ``ketensim run | compare | validate | calibrate | vignettes | params | baseline | dashboard``.
+"""Command line: ``ketensim run | compare | validate | calibrate | vignettes | sweep | analyze | params | baseline | dashboard``.
 
 Bad scenario files are refused with a message naming the file, the key and the allowed
 range, and exit code 2; results are written to a temporary folder first and moved into
@@ -311,6 +311,20 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return dashboard_server.serve(args.host, args.port)
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run or resume a sweep (``sim/sweeps``)."""
+    from sim.sweeps.commands import sweep_command
+
+    return sweep_command(args)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Analyse a sweep folder (``sim/sweeps``)."""
+    from sim.sweeps.commands import analyze_command
+
+    return analyze_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
@@ -375,6 +389,18 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
     dash.add_argument("--port", type=int, default=8765, help="port to listen on")
     dash.set_defaults(func=cmd_dashboard)
+    swp = sub.add_parser("sweep", help="run or resume a sweep: design points x replications", formatter_class=formatter)
+    swp.add_argument("sweep_file", help="sweep TOML file (levers, uncertainties, design; see README)")
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (1: this process)")
+    where.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786), or local:N for a LocalCluster")
+    swp.add_argument("--out", help="output folder (default: the sweep file's out, else results/sweeps/<name>)")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar")
+    swp.set_defaults(func=cmd_sweep)
+    ana = sub.add_parser("analyze", help="intervals, paired differences, sensitivity and a report of a sweep folder")
+    ana.add_argument("out_dir", help="the sweep's output folder")
+    ana.add_argument("--ema", metavar="FILE", help="also write the runs for the EMA Workbench (tar.gz, load_results)")
+    ana.set_defaults(func=cmd_analyze)
     return parser
 
 
