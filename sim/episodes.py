@@ -87,12 +87,13 @@ def _in_care_during(pairs: pd.DataFrame, placements: pd.DataFrame, lo: str, hi: 
 
 
 def exits_from_placement(placements: pd.DataFrame, t0: float, t_end: float) -> dict[str, float]:
-    """Placements begun in [t0, t_end - 12]: shares back home within 6 and 12 months, and still placed after a year.
+    """Placements begun in (t0, t_end - 12]: shares back home within 6 and 12 months, and still placed after a year.
 
     "Back home" is a return home (``reunified``: a review or the end of the measure), not
     leaving care at 18 or a foster-parent guardianship.
     """
-    cohort = placements[(placements["start"] >= t0) & (placements["start"] <= t_end - 12)]
+    # step k of Mesa runs at time k, so time t0 is still the last warm-up month: start after it
+    cohort = placements[(placements["start"] > t0) & (placements["start"] <= t_end - 12)]
     if cohort.empty:
         return dict.fromkeys(
             ("placement_home_within_6m_share", "placement_home_within_12m_share", "placement_still_placed_12m_share"), math.nan
@@ -107,12 +108,12 @@ def exits_from_placement(placements: pd.DataFrame, t0: float, t_end: float) -> d
 
 
 def home_help_at_home(home_help: pd.DataFrame, placements: pd.DataFrame, t0: float, t_end: float) -> dict[str, float]:
-    """Completed intensive home help ended in [t0, t_end - 12]: shares of children still at home at its end and a year later (raw).
+    """Completed intensive home help ended in (t0, t_end - 12]: shares of children still at home at its end and a year later (raw).
 
     "At home at the end" means not placed within a month of the end (a placement decided
     at the end starts when a place is free); "a year later" means not in care then.
     """
-    done = home_help[(home_help["reason"] == "ended") & (home_help["end"] >= t0) & (home_help["end"] <= t_end - 12)]
+    done = home_help[(home_help["reason"] == "ended") & (home_help["end"] > t0) & (home_help["end"] <= t_end - 12)]
     if done.empty:
         return {"home_help_at_home_at_end_share": math.nan, "home_help_at_home_after_1y_share": math.nan}
     frame = done.assign(lo=done["end"], hi_end=done["end"] + 1, at_1y=done["end"] + 12)

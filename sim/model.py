@@ -114,8 +114,8 @@ class ChainModel(mesa.Model):
         return self.climate_state.shift
 
     def scaled(self, n: float) -> int:
-        """A national count at this run's scale (at least 1)."""
-        return max(1, round(n * self.params.run.scale))
+        """A national count at this run's scale: at least 1, except that none stays none."""
+        return 0 if n <= 0 else max(1, round(n * self.params.run.scale))
 
     def month_index(self) -> int:
         """Months since the start of the run for the current time (the month now running)."""

@@ -77,12 +77,12 @@ def shock_rates(shock: Replications) -> tuple[pd.DataFrame, dict[str, float]]:
     start = p.shock.start_year
     equity = shock.table("equity")
     equity["period"] = np.select(
-        [equity["year"] < start, equity["year"] < start + 3],
+        [equity["year"] == start - 1, (equity["year"] >= start) & (equity["year"] < start + 3)],
         ["before", "year " + (equity["year"] - start + 1).astype(str)],
-        default="later",
+        default="other years",
     )
     rates = (
-        equity[equity["period"] != "later"]
+        equity[equity["period"] != "other years"]
         .groupby(["group", "period"], as_index=False)[["rate_with_measure", "rate_placed", "rate_court_placed"]]
         .mean()
     )
@@ -114,7 +114,7 @@ def home_help_effect(base: Replications, control: Replications) -> pd.DataFrame:
     treated, untreated = [], []
     for run_a, run_b in zip(base.runs, control.runs, strict=True):
         ep = run_a.episodes
-        starts = ep[(ep["kind"] == "home_help") & (ep["start"] >= t0) & (ep["start"] <= t_end - 12)]
+        starts = ep[(ep["kind"] == "home_help") & (ep["start"] > t0) & (ep["start"] <= t_end - 12)]
         treated.append(placed_within_a_year(starts, ep[ep["kind"] == "placement"]))
         ep_b = run_b.episodes
         untreated.append(placed_within_a_year(starts, ep_b[ep_b["kind"] == "placement"]))

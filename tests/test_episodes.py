@@ -37,11 +37,12 @@ def test_log_opens_and_closes_one_episode_per_child():
 def test_exits_count_returns_home_by_duration():
     placements = _placements(
         [
-            (1, 12, 15, "reunified"),  # home within 6
-            (2, 12, 20, "reunified"),  # home within 12
-            (3, 12, 20, "majority"),  # left care at 18: not 'back home'
-            (4, 12, math.nan, ""),  # still placed
+            (1, 13, 16, "reunified"),  # home within 6
+            (2, 13, 21, "reunified"),  # home within 12
+            (3, 13, 21, "majority"),  # left care at 18: not 'back home'
+            (4, 13, math.nan, ""),  # still placed
             (5, 2, 4, "reunified"),  # before the window
+            (7, 12, 13, "reunified"),  # time 12 is the last warm-up month (step 12 runs at time 12)
             (6, 40, 41, "reunified"),  # too late for a year's follow-up
         ]
     )
@@ -74,3 +75,11 @@ def test_a_run_logs_every_started_placement():
     assert (placements["end"].dropna() >= placements.loc[placements["end"].notna(), "start"]).all()
     for key in ("placement_home_within_12m_share", "home_help_at_home_at_end_share"):
         assert 0 <= result.summary[key] <= 1
+
+
+def test_zero_capacity_means_none_at_any_scale():
+    """The home-help control arm really has no home help (a capacity of 0 is not rounded up to 1)."""
+    params = small(scale=0.005, years=2).with_overrides({"local_team": {"home_help_capacity": 0}})
+    result = run_once(params)
+    assert result.yearly["home_help_starts"].sum() == 0
+    assert (result.episodes["kind"] != "home_help").all()
