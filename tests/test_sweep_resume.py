@@ -55,3 +55,18 @@ def test_killed_sweep_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
     assert manifest["run_id"].is_unique and len(manifest) == 18 and (manifest["status"] == "ok").all()
     uninterrupted = run_sweep(path, out=tmp_path / "whole")
     pd.testing.assert_frame_equal(stable(manifest), stable(uninterrupted))
+
+
+def test_an_unreadable_run_file_is_set_aside_and_rerun(tmp_path):
+    """A truncated run file (a crash) does not break resume or analysis: it is moved aside, the run counts as not done."""
+    from sim.sweeps.store import read_runs, write_run
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    write_run(runs, {"run_id": "p000000-r0000", "point": 0, "replication": 0, "status": "ok", "error": None})
+    (runs / "p000001-r0000.parquet").write_bytes(b"PAR1 truncated")
+    frame = read_runs(tmp_path)
+    assert list(frame["run_id"]) == ["p000000-r0000"]
+    assert not (runs / "p000001-r0000.parquet").exists()
+    assert (runs / ".corrupt-p000001-r0000.parquet").exists()
+    assert list(read_runs(tmp_path)["run_id"]) == ["p000000-r0000"]  # read again: the set-aside file stays aside

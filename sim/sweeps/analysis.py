@@ -119,11 +119,15 @@ def sensitivity(res: SweepResults) -> tuple[pd.DataFrame, str]:
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     points = res.design[res.design["kind"] == "design"].sort_values("point")
     means = res.ok.groupby("point")[res.outcomes].mean().reindex(points["point"])
+    # a point missing a replication is averaged over other seeds than the rest: its mean
+    # would carry luck the others do not (common random numbers break), so it is left out
+    counts = res.ok.groupby("point")[res.outcomes].count().reindex(points["point"]).fillna(0)
+    complete = counts >= settings["replications"]
     rows, skipped = [], []
     for outcome in res.outcomes:
         y = means[outcome].to_numpy(float)
-        if np.isnan(y).any() or np.allclose(y, y[0]):
-            skipped.append(outcome)  # a missing or failed point, or an outcome that never varies
+        if np.isnan(y).any() or not complete[outcome].all() or np.allclose(y, y[0]):
+            skipped.append(outcome)  # a missing, failed or incomplete point, or an outcome that never varies
             continue
         if design == "saltelli":
             from SALib.analyze import sobol

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,10 @@ def write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
     tmp = path.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}{path.suffix}"
     try:
         write(tmp)
+        # flush to disk before the rename: after a machine crash the final name must never
+        # hold a truncated file (ext4 may reorder the rename before the data otherwise)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -97,10 +102,20 @@ def write_run(runs_dir: Path, row: dict[str, Any]) -> None:
 
 def read_runs(out: Path) -> pd.DataFrame:
     """All run rows in ``out/runs`` (one per run id), sorted by run id."""
-    files = sorted(p for p in (out / "runs").glob("*.parquet") if not p.name.startswith(TMP_PREFIX))
+    files = sorted(p for p in (out / "runs").glob("*.parquet") if not p.name.startswith("."))  # temporary or set aside
     if not files:
         return pd.DataFrame(columns=MANIFEST_COLUMNS)
-    frames = [pd.read_parquet(p) for p in files]
+    frames = []
+    for path in files:
+        try:
+            frames.append(pd.read_parquet(path))
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            # unreadable (e.g. a disk full or a crash despite fsync): set it aside, rerun that run
+            aside = path.with_name(f".corrupt-{path.name}")
+            os.replace(path, aside)
+            print(f"ketensim: {path} is unreadable ({exc}); moved to {aside.name}, the run will be rerun", file=sys.stderr)
+    if not frames:
+        return pd.DataFrame(columns=MANIFEST_COLUMNS)
     frames = [f.astype({"error": object}) for f in frames]  # all-null in ok runs, text in failed ones
     return pd.concat(frames, ignore_index=True).sort_values("run_id", ignore_index=True)
 
