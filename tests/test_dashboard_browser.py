@@ -77,7 +77,7 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         outside = []  # the page must work offline: no request may leave this machine
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None)
@@ -91,8 +91,9 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
         page.get_by_text("Capacities: staff and places (capaciteit)").click()
         _type(page, "raad-n_staff", "260")
         run.click()
-        expect(page.get_by_text("Simulating").first).to_be_visible(timeout=10_000)  # the progress bar
         sankey = page.locator(".js-plotly-plot .sankey")
+        # the progress bar shows while it runs; a fast machine may finish before the first look
+        expect(page.get_by_text("Simulating").first.or_(sankey.first)).to_be_visible(timeout=30_000)
         expect(sankey.first).to_be_visible(timeout=120_000)
         expect(page.get_by_text("Last run")).to_be_visible()
         table = page.locator(".v-data-table").first
