@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments import replicate
+from sim.experiments import run_once
 from sim.params import Params, dump_toml
 from sim.report import load_targets
+from sim.rng import replication_seeds
 
 # Targets the run summary can be compared with; the inter-rater kappa is checked by the
 # vignette experiment instead (sim/vignettes.py), since it is a property of the decision
@@ -113,9 +116,21 @@ def loss(z: dict[str, float]) -> float:
     return float(sum(v * v + OUTSIDE_PENALTY * max(0.0, abs(v) - 1) ** 2 for v in z.values()))
 
 
-def evaluate(params: Params, reps: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Mean summary over ``reps`` replications and the normalised error per target."""
-    means = replicate(params, reps).summary().drop(columns=["replication", "seed"]).mean().to_dict()
+def _summary(params: Params) -> dict[str, float]:
+    """One run's summary (a top-level function, so worker processes can run it)."""
+    return run_once(params).summary
+
+
+def evaluate(params: Params, reps: int, pool: Executor | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """Mean summary over ``reps`` replications and the normalised error per target.
+
+    The replication seeds are those of :func:`sim.experiments.replicate`; with a ``pool``
+    the replications run in its worker processes, with the same results.
+    """
+    seeds = [params.run.seed] if reps == 1 else replication_seeds(params.run.seed, reps)
+    runs = [params.with_overrides({"run": {"seed": seed}}) for seed in seeds]
+    summaries = list(pool.map(_summary, runs) if pool is not None else map(_summary, runs))
+    means = pd.DataFrame(summaries).mean().to_dict()
     return means, normalised_errors(means)
 
 
@@ -172,6 +187,7 @@ def calibrate(
     seed: int = 0,
     free: tuple[FreeParameter, ...] = FREE,
     on_trial: Callable[[int, float], None] | None = None,
+    workers: int = 1,
 ) -> Calibration:
     """Search the free parameters with Optuna's seeded TPE sampler, sequentially (reproducible).
 
@@ -182,6 +198,7 @@ def calibrate(
         seed: the sampler's seed.
         free: the parameters to fit.
         on_trial: called with (trial number, loss) after each trial.
+        workers: processes running a trial's replications side by side (same results).
 
     """
     import optuna  # imported here: only calibration needs it
@@ -199,7 +216,7 @@ def calibrate(
                 values[f.name] = float(trial.suggest_int(f.name, int(f.low), int(f.high), step=int(f.step)))
             else:  # on the step grid, without float noise (1.9000000000000001)
                 values[f.name] = round(trial.suggest_float(f.name, f.low, f.high, step=f.step), 6)
-        means, z = evaluate(apply(base, values), reps)
+        means, z = evaluate(apply(base, values), reps, pool)
         results[trial.number] = (means, z)
         for key, value in z.items():
             trial.set_user_attr(f"z.{key}", value)
@@ -208,7 +225,12 @@ def calibrate(
             on_trial(trial.number, value)
         return value
 
-    study.optimize(objective, n_trials=trials)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if workers > 1 else None
+    try:
+        study.optimize(objective, n_trials=trials)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     best = study.best_trial
     frame = study.trials_dataframe(attrs=("number", "value", "params", "user_attrs"))
     best_values = {f.name: int(best.params[f.name]) if f.step >= 1 else round(float(best.params[f.name]), 6) for f in free}

@@ -311,7 +311,7 @@ class VeiligThuisParams(Section):
     )
     help_threshold: float = field(1.1, ge=0, le=10, desc="perceived threat above which VT hands to voluntary help", source=CALIB)
     investigate_threshold: float = field(1.7, ge=0, le=10, desc="perceived threat above which VT investigates", source=CALIB)
-    raad_threshold: float = field(1.7, ge=0, le=10, desc="perceived threat above which VT refers to the Raad", source=FITTED)
+    raad_threshold: float = field(1.65, ge=0, le=10, desc="perceived threat above which VT refers to the Raad", source=FITTED)
     dur_investigation_months: float = field(
         2.5, ge=0.1, le=24, desc="mean VT investigation length", source="law: 10 weeks norm; IGJ 2023: norm rarely met"
     )
@@ -413,7 +413,7 @@ class RaadParams(Section):
         source="dossier study: ~89-90 days when a measure is requested",
     )
     request_threshold: float = field(
-        1.8,
+        1.85,
         ge=0,
         le=10,
         desc="perceived threat above which the Raad requests a measure",
@@ -427,7 +427,7 @@ class RaadParams(Section):
         source=FITTED + "; target 24% of OTS requests",
     )
     emergency_threshold: float = field(
-        3.05,
+        2.9,
         ge=0,
         le=10,
         desc="perceived threat that triggers a provisional order",
@@ -448,7 +448,7 @@ class CourtParams(Section):
     hearings_per_judge_month: float = field(15.0, ge=0.1, le=500, desc="hearings a judge can hold per month", source="assumption")
     dur_hearing_wait_months: float = field(1.0, ge=0.05, le=12, desc="mean time from request to hearing", source="assumption")
     grant_threshold: float = field(
-        1.05,
+        1.0,
         ge=0,
         le=10,
         desc="judge's perceived threat above which an OTS is granted",
@@ -464,7 +464,7 @@ class GuardianParams(Section):
     """Certified institutions (GI) with family guardians (jeugdbeschermers)."""
 
     n_guardians: int = field(
-        1240,
+        1200,
         ge=1,
         le=100_000,
         desc="family guardians (FTE) at scale 1.0",
