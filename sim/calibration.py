@@ -27,10 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments import run_once
+from sim.experiments import run_once, scenario_seeds
 from sim.params import Params, dump_toml
 from sim.report import load_targets
-from sim.rng import replication_seeds
 
 # Targets the run summary can be compared with; the inter-rater kappa is checked by the
 # vignette experiment instead (sim/vignettes.py), since it is a property of the decision
@@ -127,8 +126,7 @@ def evaluate(params: Params, reps: int, pool: Executor | None = None) -> tuple[d
     The replication seeds are those of :func:`sim.experiments.replicate`; with a ``pool``
     the replications run in its worker processes, with the same results.
     """
-    seeds = [params.run.seed] if reps == 1 else replication_seeds(params.run.seed, reps)
-    runs = [params.with_overrides({"run": {"seed": seed}}) for seed in seeds]
+    runs = [params.with_overrides({"run": {"seed": seed}}) for seed in scenario_seeds(params, reps)]
     summaries = list(pool.map(_summary, runs) if pool is not None else map(_summary, runs))
     means = pd.DataFrame(summaries).mean().to_dict()
     return means, normalised_errors(means)

@@ -83,13 +83,20 @@ class Replications:
         return pd.concat(frames, ignore_index=True)
 
 
+def scenario_seeds(params: Params, reps: int) -> list[int]:
+    """The replication seeds of a scenario: its own seed for one run, else ``reps`` spawned from it.
+
+    One run uses the scenario's seed itself, so ``run --seed S`` is reproducible by that number.
+    """
+    return [params.run.seed] if reps == 1 else replication_seeds(params.run.seed, reps)
+
+
 def replicate(params: Params, reps: int, *, show_progress: bool = False) -> Replications:
     """Run ``reps`` replications with seeds spawned from ``params.run.seed``.
 
-    With ``reps == 1`` the scenario's own seed is used, so ``run --seed S`` is reproducible
-    by that one number.
+    With ``reps == 1`` the scenario's own seed is used (:func:`scenario_seeds`).
     """
-    seeds = [params.run.seed] if reps == 1 else replication_seeds(params.run.seed, reps)
+    seeds = scenario_seeds(params, reps)
     total = reps * 12 * (params.run.warmup_years + params.run.years)
     runs: list[RunResult] = []
     with tqdm(total=total, unit="month", disable=not show_progress, desc="simulating", leave=False) as bar:
@@ -113,26 +120,35 @@ def paired_differences(a: Replications, b: Replications, confidence: float = 0.9
         raise ValueError("paired comparison needs the same replication seeds in both scenarios")
     sa, sb = a.summary().drop(columns=["replication", "seed"]), b.summary().drop(columns=["replication", "seed"])
     diff = sb - sa
-    n = len(diff)
-    t = _t_quantile(confidence, n - 1)
     rows = []
     for col in diff.columns:
-        d = diff[col].to_numpy(float)
-        d = d[~np.isnan(d)]  # outcomes undefined in a scenario (e.g. shock rates without a shock) stay NaN
-        mean = float(d.mean()) if len(d) else float("nan")
-        half = t * float(d.std(ddof=1)) / math.sqrt(len(d)) if len(d) > 1 else float("nan")
+        # outcomes undefined in a scenario (e.g. shock rates without a shock) stay NaN
+        mean, low, high = mean_interval(diff[col].to_numpy(float), confidence)
         rows.append(
             {
                 "outcome": col,
                 "a_mean": float(sa[col].mean()),
                 "b_mean": float(sb[col].mean()),
                 "difference": mean,
-                "ci_low": mean - half,
-                "ci_high": mean + half,
+                "ci_low": low,
+                "ci_high": high,
                 "relative": mean / abs(float(sa[col].mean())) if sa[col].mean() else float("nan"),
             }
         )
     return pd.DataFrame(rows)
+
+
+def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-interval of the mean of the defined (non-NaN) values; NaN where undefined."""
+    v = np.asarray(values, float)
+    v = v[~np.isnan(v)]
+    if len(v) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(v.mean())
+    if len(v) < 2:
+        return mean, math.nan, math.nan
+    half = _t_quantile(confidence, len(v) - 1) * float(v.std(ddof=1)) / math.sqrt(len(v))
+    return mean, mean - half, mean + half
 
 
 def _t_quantile(confidence: float, dof: int) -> float:

@@ -9,7 +9,6 @@ produces; nothing is tuned to make them look a certain way.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 
 from sim.calibration import errors_table
 from sim.episodes import placed_within_a_year
-from sim.experiments import Replications, _t_quantile, paired_differences, replicate
+from sim.experiments import Replications, mean_interval, paired_differences, replicate
 from sim.params import Params, load_scenario
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
@@ -31,19 +30,6 @@ STAFF_OUTCOMES = {
     "children_waiting_for_guardian": "children waiting for a guardian",
     "mean_wait_for_raad_months": "wait for the Raad (months)",
 }
-
-
-def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean and t-interval of the mean (NaN interval with fewer than two values)."""
-    v = np.asarray(values, float)
-    v = v[np.isfinite(v)]
-    if len(v) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(v.mean())
-    if len(v) < 2:
-        return mean, math.nan, math.nan
-    half = _t_quantile(confidence, len(v) - 1) * float(v.std(ddof=1)) / math.sqrt(len(v))
-    return mean, mean - half, mean + half
 
 
 def target_table(reps: Replications) -> pd.DataFrame:
