@@ -2,9 +2,9 @@
 
 A case carries the file (the last judgement, which later professionals anchor on), its
 legal history and at most one pending event (the end of the current investigation, help,
-hearing or review). Actors schedule that event with :meth:`Case.due`; when it fires, the
-case hands itself to the actor that owns the step (so the callback is a bound method of a
-long-lived object, as Mesa's weak-referenced event list requires).
+hearing or review). Actors schedule that event with :meth:`Case.due`; it joins the model's
+:class:`~sim.events.PendingEnds`, which Mesa's event list fires at its time, and the case
+then hands itself to the actor that owns the step.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
-from mesa.time import Event
 
 from sim.population import Legal, Setting, State
 
@@ -38,7 +37,7 @@ class Case(mesa.Agent):
         self.placed_since: float | None = None
         self.tried_home_help = False
         self.help_rounds = 0
-        self._event: Event | None = None
+        self._pending: int | None = None  # number of the live entry in model.pending_ends
         self._handler: Callable[[Case], None] | None = None
         model.cases[child] = self
         model.n_cases_opened += 1
@@ -89,21 +88,21 @@ class Case(mesa.Agent):
     # --- the one pending event -----------------------------------------------------------
     def due(self, after_months: float, handler: Callable[[Case], None]) -> None:
         """Schedule ``handler(self)`` after ``after_months``, replacing any pending event."""
-        self.cancel_event()
         self._handler = handler
-        self._event = self.model.schedule_event(self._fire, after=max(after_months, 1e-6))
+        at = self.model.time + max(after_months, 1e-6)
+        self._pending = self.model.pending_ends.add(at, self._fire)
 
-    def _fire(self) -> None:
-        handler, self._handler, self._event = self._handler, None, None
+    def _fire(self, number: int) -> None:
+        if number != self._pending:
+            return  # replaced or cancelled since it was scheduled
+        handler, self._handler, self._pending = self._handler, None, None
         if handler is not None:
             handler(self)
 
     def cancel_event(self) -> None:
         """Cancel the pending event, if any."""
-        if self._event is not None:
-            self._event.cancel()
-            self._event = None
-            self._handler = None
+        self._pending = None
+        self._handler = None
 
     def close(self) -> None:
         """The chain lets go of the child: back home, no measure, no help."""

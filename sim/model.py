@@ -24,6 +24,7 @@ from sim.actors.veilig_thuis import VeiligThuis
 from sim.case import Case
 from sim.climate import Climate
 from sim.episodes import EpisodeLog
+from sim.events import PendingEnds
 from sim.params import Params
 from sim.population import Legal, Population, Setting, State
 from sim.rng import STREAMS, stream
@@ -78,6 +79,7 @@ class ChainModel(mesa.Model):
 
         self.population = Population(params, self.streams["population"])
         self.cases: dict[int, Case] = {}
+        self.pending_ends = PendingEnds(self)  # ends of investigations, home help, hearings, reviews
         self._reporter_table = np.cumsum(REPORTER_SHARES, axis=1)
         self.n_cases_opened = 0  # conservation check: opened - closed == open cases
         self.n_cases_closed = 0

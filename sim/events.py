@@ -1,0 +1,75 @@
+"""The pending ends of case steps, fired at their own times by Mesa's event list.
+
+At national scale some 30,000 case steps (investigations, intensive home help, hearings,
+reviews) are pending at any moment and ~800,000 end in a run. One Mesa event each makes
+Mesa's heap compare events in Python (``Event.__lt__``) ~15 times per push and pop, about
+a tenth of a national run. Here the pending ends sit in a heap of plain tuples, ordered
+in C, and Mesa's event list holds one event: the earliest end. When it fires, every end
+due at that moment runs, in the order it was scheduled, and the next earliest is armed.
+
+The order is exactly Mesa's own: Mesa orders events by (time, priority, creation), all
+case events have the default priority, and ``(time, sequence number)`` is the same order.
+The monthly step (Mesa's high priority) still runs before any case event at the same time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import TYPE_CHECKING
+
+from mesa.time import Event
+
+if TYPE_CHECKING:
+    import mesa
+
+# (time, sequence number, callback taking the sequence number); the number is unique, so
+# tuples never compare callbacks
+Entry = tuple[float, int, Callable[[int], None]]
+
+
+class PendingEnds:
+    """A time-ordered list of callbacks with one Mesa event armed for the earliest."""
+
+    def __init__(self, model: mesa.Model) -> None:
+        """Nothing pending yet."""
+        self.model = model
+        self._heap: list[Entry] = []
+        self._numbers = itertools.count()
+        self._armed: Event | None = None  # the Mesa event for the earliest pending time
+        self._firing = False
+
+    def __len__(self) -> int:
+        """Entries in the heap, including ones their owner has since cancelled."""
+        return len(self._heap)
+
+    def add(self, at: float, callback: Callable[[int], None]) -> int:
+        """Call ``callback(number)`` at time ``at``; returns the entry's number.
+
+        Cancelling is the owner's business: it remembers the number of its live entry and
+        ignores calls with any other (stale entries are dropped when they come up).
+        """
+        number = next(self._numbers)
+        heappush(self._heap, (at, number, callback))
+        if not self._firing and (self._armed is None or at < self._armed.time):
+            self._arm(at)
+        return number
+
+    def _arm(self, at: float) -> None:
+        if self._armed is not None:
+            self._armed.cancel()
+        self._armed = self.model.schedule_event(self._fire, at=at)
+
+    def _fire(self) -> None:
+        """Run every entry due now, in order; then arm the next."""
+        self._armed, self._firing = None, True
+        now, heap = self.model.time, self._heap
+        try:
+            while heap and heap[0][0] <= now:
+                _, number, callback = heappop(heap)
+                callback(number)
+        finally:
+            self._firing = False
+        if heap:
+            self._arm(heap[0][0])
