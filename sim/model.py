@@ -356,7 +356,7 @@ class ChainModel(mesa.Model):
         pop, out = self.population, self.params.outcomes
         quality = np.array([0.0, out.quality_foster, out.quality_gezinshuis, out.quality_residential], np.float32)
         exposure = pop.exposure(quality, out.placement_benefit_young, out.placement_benefit_adolescent)
-        harmed = pop.harm_and_wellbeing(exposure, PROTECTION[pop.state], self.streams["harm"])
+        harmed = pop.harm_and_wellbeing(exposure, PROTECTION, self.streams["harm"])
         state = pop.state[harmed]
         unknown = int(np.sum(state == State.HOME))
         self.count("harm_incidents", len(harmed))
@@ -374,7 +374,8 @@ class ChainModel(mesa.Model):
         pop, rp = self.population, self.params.reporting
         household = pop.household
         rise = np.exp(np.float32(rp.report_slope) * pop.threat)
-        visibility = (1 + (rp.violence_visibility - 1) * pop.violence).astype(np.float32)[household]
+        violent_visibility = np.float32(1 + (rp.violence_visibility - 1))
+        visibility = np.where(pop.violence[household], violent_visibility, np.float32(1))
         known = np.flatnonzero(pop.state != State.HOME)
         visibility[known] *= rp.in_chain_visibility
         p_report = np.float32(rp.p_report_base) * rise * visibility

@@ -76,7 +76,8 @@ class Population:
         sizes = 1 + rng.poisson(pp.children_per_household - 1, n_children)
         ends = np.cumsum(sizes)
         n_households = int(np.searchsorted(ends, n_children) + 1)
-        self.household: NDArray[np.int32] = np.repeat(np.arange(n_households, dtype=np.int32), sizes[:n_households])[:n_children]
+        # intp, not int32: gathers by household (several per month) then need no index conversion
+        self.household: NDArray[np.intp] = np.repeat(np.arange(n_households, dtype=np.intp), sizes[:n_households])[:n_children]
         self.n_children = n_children
         self.n_households = n_households
 
@@ -200,7 +201,7 @@ class Population:
         """
         u = self.rng.random(self.n_households, dtype=np.float32)
         changed = np.flatnonzero(u < self._cumulative[-1])
-        which = np.sum(u[changed] >= self._cumulative[:, changed], axis=0)
+        which = np.sum(u[changed] >= np.take(self._cumulative, changed, axis=1), axis=0)  # take: 2x faster than [:, idx]
         for k, (name, _, _) in enumerate(self._stressor_rates()):
             flip = changed[which == k]
             array = getattr(self, name)
@@ -248,13 +249,13 @@ class Population:
         return exposure
 
     def harm_and_wellbeing(
-        self, exposure: NDArray[np.float32], protection: NDArray[np.float32], rng: np.random.Generator
+        self, exposure: NDArray[np.float32], protection_by_state: NDArray[np.float32], rng: np.random.Generator
     ) -> NDArray[np.intp]:
         """Draw this month's serious-harm incidents and move wellbeing toward -exposure.
 
         Args:
             exposure: threat each child lives with (see :meth:`exposure`).
-            protection: share of the harm risk removed by the help each child receives.
+            protection_by_state: share of the harm risk removed by the help a child receives, per state code.
             rng: the harm stream (one draw per child per month, whatever the scenario).
 
         Returns:
@@ -269,5 +270,5 @@ class Population:
         u = rng.random(self.n_children, dtype=np.float32)
         at_risk = np.flatnonzero(exposure > pp.concern_threshold)
         p = pp.p_harm_at_serious * np.exp(pp.harm_slope * (exposure[at_risk] - pp.serious_threshold))
-        p *= 1 - protection[at_risk]
+        p *= 1 - protection_by_state[self.state[at_risk]]
         return at_risk[u[at_risk] < p]
