@@ -46,8 +46,9 @@ class Case(mesa.Agent):
     @property
     def state(self) -> State:
         """Where the child is in the chain."""
-        # a plain int (IntEnum compares equal); building the enum costs more than the lookup
-        return int(self.model.population.state[self.child])  # type: ignore[return-value]
+        # a plain int (IntEnum compares equal); building the enum costs more than the lookup,
+        # and .item() returns the Python int without a numpy scalar in between
+        return self.model.population.state.item(self.child)  # type: ignore[no-any-return]
 
     @state.setter
     def state(self, value: State) -> None:
@@ -56,7 +57,7 @@ class Case(mesa.Agent):
     @property
     def legal(self) -> Legal:
         """The child's legal status."""
-        return int(self.model.population.legal[self.child])  # type: ignore[return-value]
+        return self.model.population.legal.item(self.child)  # type: ignore[no-any-return]
 
     @legal.setter
     def legal(self, value: Legal) -> None:
@@ -65,7 +66,7 @@ class Case(mesa.Agent):
     @property
     def setting(self) -> Setting:
         """Where the child lives."""
-        return int(self.model.population.setting[self.child])  # type: ignore[return-value]
+        return self.model.population.setting.item(self.child)  # type: ignore[no-any-return]
 
     @setting.setter
     def setting(self, value: Setting) -> None:
@@ -74,12 +75,12 @@ class Case(mesa.Agent):
     @property
     def truth(self) -> float:
         """The child's true development threat at home now (only the simulation knows it)."""
-        return float(self.model.population.threat[self.child])
+        return self.model.population.threat.item(self.child)  # type: ignore[no-any-return]
 
     @property
     def age_years(self) -> float:
         """The child's age in years."""
-        return float(self.model.population.age_months[self.child]) / 12
+        return self.model.population.age_months.item(self.child) / 12
 
     def set_relief(self, relief: float) -> None:
         """Threat the current help removes from the child's home situation."""

@@ -103,7 +103,7 @@ def case_noise_sd_one(decisions: DecisionParams, contradiction: ContradictionPar
 
 def refresh_case_error(error: float, rng: np.random.Generator, keep: float) -> float:
     """New information (an investigation) replaces part of the file's error, keeping its variance at 1."""
-    return keep * error + float(np.sqrt(1 - keep**2)) * float(rng.normal())
+    return keep * error + math.sqrt(1 - keep**2) * rng.standard_normal()  # normal(0, 1) is the same draw
 
 
 def exceeds(perceived: ArrayLike, threshold: ArrayLike, values: ArrayLike = 0.0, shift: ArrayLike = 0.0) -> NDArray[np.bool_]:

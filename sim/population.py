@@ -92,10 +92,13 @@ class Population:
         self._base_risk = base_risk.astype(np.float32)
         for name, p_on, p_off in self._stressor_rates():
             setattr(self, name, rng.random(n_households) < p_on * base_risk / (p_on * base_risk + p_off))
+        self.shock_load = np.zeros(n_households, np.float32)  # extra threat from a financial shock
+        # each household's stress_load(), kept up to date where stressors or the shock change
+        # (a few percent of households a month) instead of recomputed for all every month
+        self._load = self.stress_load()
         self._cumulative = self._transition_cumulative()
         for _ in range(BURN_IN_MONTHS):
             self._stressor_step()
-        self.shock_load = np.zeros(n_households, np.float32)  # extra threat from a financial shock
         self.group = np.zeros(n_households, np.int8)
 
         # Children.
@@ -124,7 +127,7 @@ class Population:
         return load
 
     def _target(self) -> NDArray[np.float32]:
-        return self.vulnerability + self.stress_load()[self.household] - self.relief
+        return self.vulnerability + self._load[self.household] - self.relief
 
     def child_group(self) -> NDArray[np.int8]:
         """Equity group of each child (from its household)."""
@@ -187,8 +190,14 @@ class Population:
         return np.cumsum(chances, axis=0, dtype=np.float32)
 
     def stressors_changed(self, households: NDArray[np.intp] | slice = slice(None)) -> None:
-        """Recompute the transition chances of households whose stressors were set from outside."""
+        """Recompute the stress load and transition chances of households whose stressors changed."""
         self._cumulative[:, households] = self._transition_cumulative(households)
+        self._load[households] = self.stress_load(households)
+
+    def set_shock_load(self, households: NDArray[np.intp], load: NDArray[np.float32] | float) -> None:
+        """Set the extra threat a financial shock puts on these households."""
+        self.shock_load[households] = load
+        self._load[households] = self.stress_load(households)
 
     def _stressor_step(self) -> None:
         """Stressors start and end for one month.
@@ -225,7 +234,7 @@ class Population:
         self.age_months[idx] = 0
         self.vulnerability[idx] = self._new_vulnerability(len(idx))
         self.relief[idx] = 0.0
-        self.threat[idx] = np.maximum(self.vulnerability[idx] + self.stress_load(self.household[idx]), 0.0)
+        self.threat[idx] = np.maximum(self.vulnerability[idx] + self._load[self.household[idx]], 0.0)
         self.wellbeing[idx] = -self.threat[idx]
         self.state[idx] = State.HOME
         self.legal[idx] = Legal.NONE

@@ -37,10 +37,10 @@ class FinancialShock:
         # the shock eases in the first January after it ends (and never in its first one)
         eases_in = max(self.p.start_year + 1, math.ceil(self.p.start_year + self.p.duration_years))
         if len(self.hit) and year == eases_in:
-            self.population.shock_load[self.hit] = self.p.size * LINGERING_SHARE
+            self.population.set_shock_load(self.hit, self.p.size * LINGERING_SHARE)
         if len(self.hit) and year == self.p.compensation_year:
             pop = self.population
-            pop.shock_load[self.hit] *= 1 - self.p.compensation_effect
+            pop.set_shock_load(self.hit, pop.shock_load[self.hit] * (1 - self.p.compensation_effect))
             repaid = self.hit[self.rng.random(len(self.hit)) < self.p.compensation_effect]
             pop.debt[repaid] = False
             pop.stressors_changed(repaid)
@@ -57,7 +57,7 @@ class FinancialShock:
         stressors = pop.debt.astype(int) + pop.divorce + pop.mental + pop.violence
         self._match(np.minimum(stressors, 2))
         pop.group[self.hit] = Group.HIT
-        pop.shock_load[self.hit] = self.p.size
+        pop.set_shock_load(self.hit, self.p.size)
         pop.debt[self.hit] = True
         pop.stressors_changed(self.hit)
 

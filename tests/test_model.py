@@ -52,10 +52,19 @@ def check_invariants(model: ChainModel) -> None:
     assert np.all(pop.threat >= 0)
     # the cached stressor transition chances agree with the stressors (no stale household)
     np.testing.assert_array_equal(pop._cumulative, pop._transition_cumulative())
+    # and so does the cached stress load (stressors and the financial shock's load)
+    np.testing.assert_array_equal(pop._load, pop.stress_load())
 
 
 @pytest.mark.parametrize(
-    "overrides", [{}, {"shock": {"enabled": True}}, {"raad": {"n_staff": 100}, "guardians": {"n_guardians": 300}}]
+    "overrides",
+    [
+        {},
+        {"shock": {"enabled": True}},
+        # a shock that starts, eases and is compensated within the run
+        {"shock": {"enabled": True, "start_year": 2016, "duration_years": 1, "compensation_year": 2017}},
+        {"raad": {"n_staff": 100}, "guardians": {"n_guardians": 300}},
+    ],
 )
 def test_invariants_hold_every_month(overrides):
     model = ChainModel(small().with_overrides(overrides))

@@ -7,6 +7,7 @@ Each setting has a number of places. A child waits at home until a place is free
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +24,9 @@ SETTINGS = (Setting.FOSTER, Setting.GEZINSHUIS, Setting.RESIDENTIAL)
 # foster care, adolescents more often to residential care).
 PREFERENCE_YOUNG = np.array([0.70, 0.15, 0.15])
 PREFERENCE_ADOLESCENT = np.array([0.30, 0.15, 0.55])
+# their cumulative shares as plain floats: one bisect per waiting child and month
+_CUMULATIVE_YOUNG = np.cumsum(PREFERENCE_YOUNG).tolist()
+_CUMULATIVE_ADOLESCENT = np.cumsum(PREFERENCE_ADOLESCENT).tolist()
 
 
 class Care:
@@ -49,8 +53,8 @@ class Care:
         self.waiting.join(case, self.model.time)
 
     def _preferred(self, case: Case) -> list[Setting]:
-        pref = PREFERENCE_YOUNG if case.age_years < 12 else PREFERENCE_ADOLESCENT
-        first = SETTINGS[int(np.searchsorted(np.cumsum(pref), self.rng.random(), side="right"))]
+        cumulative = _CUMULATIVE_YOUNG if case.age_years < 12 else _CUMULATIVE_ADOLESCENT
+        first = SETTINGS[bisect_right(cumulative, self.rng.random())]  # as np.searchsorted(side="right")
         return [first] + [s for s in SETTINGS if s != first]
 
     def _place(self, case: Case, order: list[Setting]) -> bool:

@@ -41,7 +41,8 @@ class Guardians:
         """Monthly: guardianships pass to foster parents; free guardians take waiting children."""
         m = self.model
         pop = m.population
-        eligible = np.flatnonzero((pop.legal == Legal.GUARDIANSHIP) & (pop.setting == Setting.FOSTER))
+        fostered = np.flatnonzero(pop.setting == Setting.FOSTER)  # few: filter these, not every child
+        eligible = fostered[pop.legal[fostered] == Legal.GUARDIANSHIP]
         u = self.rng.random(len(eligible))
         for child in eligible[u < self.p.p_transfer_to_foster_parent_month]:
             # the foster parents become the guardians: the child stays with them, the GI and
