@@ -40,6 +40,14 @@ class PendingEnds:
         self._armed: Event | None = None  # the Mesa event for the earliest pending time
         self._firing = False
 
+        # Mesa keeps a weak reference to an event's callback: a plain function held here
+        # costs a C-level weakref.ref, where a bound method costs a Python-level WeakMethod
+        # (~2 % of a national run, which arms ~800,000 events)
+        def fire() -> None:
+            self._fire()
+
+        self._fire_callback = fire
+
     def __len__(self) -> int:
         """Entries in the heap, including ones their owner has since cancelled."""
         return len(self._heap)
@@ -59,7 +67,7 @@ class PendingEnds:
     def _arm(self, at: float) -> None:
         if self._armed is not None:
             self._armed.cancel()
-        self._armed = self.model.schedule_event(self._fire, at=at)
+        self._armed = self.model.schedule_event(self._fire_callback, at=at)
 
     def _fire(self) -> None:
         """Run every entry due now, in order; then arm the next."""

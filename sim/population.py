@@ -127,7 +127,10 @@ class Population:
         return load
 
     def _target(self) -> NDArray[np.float32]:
-        return self.vulnerability + self._load[self.household] - self.relief
+        target = self._load[self.household]  # (+ vulnerability - relief, in place: addition commutes exactly)
+        target += self.vulnerability
+        target -= self.relief
+        return target
 
     def child_group(self) -> NDArray[np.int8]:
         """Equity group of each child (from its household)."""
@@ -149,7 +152,12 @@ class Population:
         noise = rng.random(self.n_children, dtype=np.float32)
         noise -= np.float32(0.5)
         noise *= np.float32(pp.threat_noise_sd * math.sqrt(12))
-        self.threat += pp.threat_adjust_rate * (self._target() - self.threat) + noise
+        # threat += rate * (target - threat) + noise, in place (the same float32 operations)
+        change = self._target()
+        change -= self.threat
+        change *= pp.threat_adjust_rate
+        change += noise
+        self.threat += change
         np.maximum(self.threat, 0.0, out=self.threat)
 
         self.age_months += 1
@@ -273,7 +281,10 @@ class Population:
         """
         pp = self.params.population
         recovery = self.params.outcomes.wellbeing_recovery
-        self.wellbeing += recovery * (-exposure - self.wellbeing)
+        step = np.negative(exposure)  # wellbeing += recovery * (-exposure - wellbeing), in place
+        step -= self.wellbeing
+        step *= recovery
+        self.wellbeing += step
         # Harm is only possible above the concern threshold (below it the risk is negligible
         # by definition of the truth scale), which also keeps this cheap at national scale.
         u = rng.random(self.n_children, dtype=np.float32)
