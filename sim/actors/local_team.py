@@ -77,17 +77,19 @@ class LocalTeam:
     def end_due(self) -> None:
         """Ordinary help and voluntary-placement reviews that fell due, in child order."""
         m = self.model
-        ended = [m.cases.get(int(child)) for child in self.help_ends.pop_due(m.time)]
+        cases = m.cases
+        ended = [cases.get(child) for child in self.help_ends.pop_due(m.time).tolist()]
         ended = [case for case in ended if case is not None and case.state == State.HELP]  # else it left help another way
         if ended:
             # judged together (vectorised); then each case takes its own route
             perceived, who = m.assess_batch(ended, self.staff, self.rng)
             consent = m.consents_batch(self.staff.dialogue_skill[who], perceived, self.rng)
-            for i, case in enumerate(ended):
+            members = self.staff.members
+            for case, value, k, agrees in zip(ended, perceived.tolist(), who.tolist(), consent.tolist(), strict=True):
                 case.set_relief(0.0)
-                self.route(case, float(perceived[i]), self.staff.members[int(who[i])], consent=bool(consent[i]))
-        for child in self.reviews.pop_due(m.time):
-            case = m.cases.get(int(child))
+                self.route(case, value, members[k], consent=agrees)
+        for child in self.reviews.pop_due(m.time).tolist():
+            case = cases.get(child)
             if case is not None and case.state == State.PLACED and case.legal == Legal.NONE and not case.court_placement:
                 self.review_voluntary_placement(case)
 
