@@ -502,9 +502,9 @@ class ChainModel(mesa.Model):
         Without this the 7-year guardianships would need decades of warm-up.
         """
         ip, pop, rng = self.params.initial, self.population, self.streams["initial"]
-        order = np.argsort(-(pop.threat + rng.normal(0, 0.5, pop.n_children)), kind="stable")
+        key = -(pop.threat + rng.normal(0, 0.5, pop.n_children))
         n_ots, n_guard, n_vol = self.scaled(ip.n_ots), self.scaled(ip.n_guardianship), self.scaled(ip.n_voluntary_placed)
-        chosen = order[: n_ots + n_guard + n_vol]
+        chosen = _smallest_first(key, n_ots + n_guard + n_vol)
         for k, child in enumerate(chosen):
             case = Case(self, int(child), float(rng.normal()))
             case.judgement = float(pop.threat[child] + rng.normal(0, 0.5))
@@ -537,3 +537,14 @@ def _count_hidden(threat: np.ndarray, state: np.ndarray, serious: float) -> int:
     """Children above the serious threshold whom the chain does not know."""
     serious_now = np.flatnonzero(threat > serious)
     return int(np.sum(state[serious_now] == State.HOME))
+
+
+def _smallest_first(key: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(key, kind="stable")[:k]`` without sorting every child (ties broken by index)."""
+    if k <= 0:
+        return np.zeros(0, np.intp)
+    if k >= len(key):
+        return np.argsort(key, kind="stable")
+    kth = np.partition(key, k - 1)[k - 1]
+    candidates = np.flatnonzero(key <= kth)  # the k smallest and every tie with the k-th
+    return candidates[np.argsort(key[candidates], kind="stable")[:k]]

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, small
 
 from sim.experiments import run_once
-from sim.model import ChainModel
+from sim.model import ChainModel, _smallest_first
 from sim.population import Legal, Setting, State
 
 
@@ -147,3 +147,10 @@ def test_every_report_has_exactly_one_reporter():
     by_reporter = y[["vt_reports_police", "vt_reports_school", "vt_reports_gp", "vt_reports_care_provider", "vt_reports_network"]]
     np.testing.assert_allclose(by_reporter.sum(axis=1), y["vt_reports"])
     assert 0.3 < result.summary["police_share_of_reports"] < 0.9  # police dominate (VT: ~65-70% of all reports)
+
+
+@pytest.mark.parametrize("k", [0, 1, 10, 999, 1000, 1200])
+def test_initial_stocks_pick_the_same_children_as_a_full_stable_sort(k):
+    rng = np.random.default_rng(k)
+    for key in (rng.normal(size=1000), rng.integers(0, 5, 1000).astype(float)):  # the second is all ties
+        np.testing.assert_array_equal(_smallest_first(key, k), np.argsort(key, kind="stable")[:k])
