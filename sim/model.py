@@ -546,5 +546,7 @@ def _smallest_first(key: np.ndarray, k: int) -> np.ndarray:
     if k >= len(key):
         return np.argsort(key, kind="stable")
     kth = np.partition(key, k - 1)[k - 1]
+    if np.isnan(kth):  # fewer than k numbers: NaNs come last, as in the full sort
+        return np.argsort(key, kind="stable")[:k]
     candidates = np.flatnonzero(key <= kth)  # the k smallest and every tie with the k-th
     return candidates[np.argsort(key[candidates], kind="stable")[:k]]

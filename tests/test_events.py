@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import mesa
 import numpy as np
 import pytest
@@ -108,3 +110,41 @@ def test_an_owner_ignores_its_stale_entries():
     live["case"] = model.pending_ends.add(0.6, callback)  # replaces the first
     model.step()
     assert fired == [1]
+
+
+def test_entries_after_a_failing_callback_still_fire_at_their_own_times():
+    """As with Mesa's own events: the failing one is consumed, the others keep their times."""
+    model = Recorder()
+    fired: list[tuple[str, float]] = []
+
+    def fails(_: int) -> None:
+        raise RuntimeError("a handler failed")
+
+    model.pending_ends.add(0.5, fails)
+    model.pending_ends.add(0.5, lambda _: fired.append(("b", model.time)))
+    model.pending_ends.add(0.7, lambda _: fired.append(("c", model.time)))
+    with pytest.raises(RuntimeError):
+        model.step()
+    model.step()
+    assert fired == [("b", 0.5), ("c", 0.7)]
+
+
+def test_a_copied_model_fires_its_own_entries():
+    model = Recorder()
+    model.pending_ends.add(0.5, Logger(model, "x"))
+    twin = copy.deepcopy(model)
+    twin.step()
+    assert twin.log == [("x", 0.5), ("step", 1.0)]
+    assert model.log == [] and len(model.pending_ends) == 1
+    model.step()
+    assert model.log == [("x", 0.5), ("step", 1.0)]
+
+
+class Logger:
+    """A callback that belongs to its model (so that a deep copy gets its own)."""
+
+    def __init__(self, model: Recorder, name: str) -> None:
+        self.model, self.name = model, name
+
+    def __call__(self, _: int) -> None:
+        self.model.log.append((self.name, self.model.time))
