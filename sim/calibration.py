@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import multiprocessing
+import tomllib
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -265,6 +266,26 @@ def errors_table(means: dict[str, float], intervals: dict[str, tuple[float, floa
             }
         )
     return pd.DataFrame(rows)
+
+
+# The committed fit (``ketensim calibrate`` wrote it): its settings say which seeds it was fitted on.
+FITTED_TOML = Path(__file__).resolve().parents[1] / "calibration" / "fitted.toml"
+
+
+def training_seed_overlap(params: Params, reps: int, fitted: Path = FITTED_TOML) -> int:
+    """How many of ``reps`` replication seeds of ``params`` the committed fit was trained on.
+
+    Validation on those seeds is partly in-sample (docs/ODD.md section 8, "Held-out seeds").
+    Runs at another scale or length are other runs, so they share no training seed. Returns
+    0 when the fit's file is not there (an installed package without the repository).
+    """
+    if not fitted.is_file():
+        return 0
+    meta = tomllib.loads(fitted.read_text(encoding="utf-8"))["meta"]
+    if (params.run.scale, params.run.years) != (meta["scale"], meta["years"]):
+        return 0
+    trained = scenario_seeds(params.with_overrides({"run": {"seed": meta["run_seed"]}}), int(meta["reps"]))
+    return len(set(scenario_seeds(params, reps)) & set(trained))
 
 
 def write(result: Calibration, folder: Path) -> None:

@@ -208,7 +208,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Compare the scenario with the Dutch figures and run the validation experiments; write the HTML report."""
-    from sim import validation, validation_report
+    from sim import calibration, validation, validation_report
 
     params = _load(args.scenario, args)
     name = Path(args.scenario).stem if args.scenario else "baseline"
@@ -230,6 +230,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(_format_errors(table))
     within = int(table["within"].sum())
     print(f"\n{within} of {len(table)} targets within tolerance")
+    overlap = calibration.training_seed_overlap(params, args.reps)
+    if overlap:
+        print(
+            f"Note: {overlap} of these {args.reps} replication seeds are the ones the defaults were fitted on "
+            "(calibration/fitted.toml), so this check is partly in-sample; another --seed gives a held-out "
+            "check (docs/ODD.md section 8, 'Held-out seeds')."
+        )
     out = Path(args.out or Path("results") / f"validate_{name}")
 
     def write(folder: Path) -> None:

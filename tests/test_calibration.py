@@ -74,3 +74,16 @@ def test_defaults_are_the_fitted_values():
         assert defaults[section][key] == pytest.approx(fitted["fitted"][section][key]), f.name
         source = (fields[f.name].json_schema_extra or {}).get("source", "")
         assert "calibrated to targets.toml" in source, f.name
+
+
+def test_validation_says_how_many_of_its_seeds_the_fit_was_trained_on():
+    """The default validation seeds include the fit's training seeds (an in-sample check)."""
+    meta = tomllib.loads(FITTED.read_text(encoding="utf-8"))["meta"]
+    defaults = Params()
+    assert (defaults.run.seed, defaults.run.scale) == (meta["run_seed"], meta["scale"])
+    assert cal.training_seed_overlap(defaults, 10) == min(10, meta["reps"])
+    assert cal.training_seed_overlap(defaults, 3) == min(3, meta["reps"])
+    assert cal.training_seed_overlap(defaults, 1) == 0  # one run uses the scenario's own seed
+    assert cal.training_seed_overlap(defaults.with_overrides({"run": {"seed": 100}}), 40) == 0  # held out
+    assert cal.training_seed_overlap(defaults.with_overrides({"run": {"scale": 0.1}}), 10) == 0  # other runs
+    assert cal.training_seed_overlap(defaults, 10, fitted=FITTED.with_name("absent.toml")) == 0

@@ -102,6 +102,7 @@ def test_cli_validate_writes_the_report(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "targets within tolerance" in proc.stdout
+    assert "in-sample" not in proc.stdout  # another scale: none of the fit's training runs
     assert sorted(p.name for p in out.iterdir()) == [
         "params.toml",
         "seeds.json",
@@ -126,3 +127,17 @@ def test_bad_scenario_is_refused_with_exit_2(tmp_path: Path, command: str):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "raad.request_treshold" in proc.stderr and str(scenario) in proc.stderr
+
+
+def test_cli_validate_of_the_defaults_says_it_is_partly_in_sample(tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "validate", "--reps", "2", "--no-experiments", "--quiet", "--out", str(tmp_path / "v")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Note: 2 of these 2 replication seeds are the ones the defaults were fitted on" in proc.stdout
+    assert "held-out" in proc.stdout
