@@ -33,7 +33,9 @@ class Section(BaseModel):
 CBS_2022 = "CBS 'Jeugdbescherming en jeugdreclassering 2022'"
 RAAD_2022 = "NJi/RvdK Jaarbericht 2022: 13,470 investigations, 8,206 requests"
 CALIB = "assumption: set by hand with the baseline in view (not among the fitted parameters, sim/calibration.py FREE)"
-FITTED = "calibrated to targets.toml (2026-11-29; ketensim calibrate, calibration/fitted.toml)"
+FITTED = (
+    "calibrated to targets.toml (2026-11-29, refit on held-out-safe training seeds; ketensim calibrate, calibration/fitted.toml)"
+)
 DECISION_LIT = "Kang & Poertner 2006 (kappa 0.29), Bolton et al. 2021 (alpha 0.58); tuned to kappa ~0.3"
 
 
@@ -420,7 +422,7 @@ class RaadParams(Section):
         source=FITTED + "; target request share 0.61",
     )
     placement_request_threshold: float = field(
-        4.15,
+        4.4,
         ge=0,
         le=10,
         desc="perceived threat above which placement authorisation is asked",
@@ -448,7 +450,7 @@ class CourtParams(Section):
     hearings_per_judge_month: float = field(15.0, ge=0.1, le=500, desc="hearings a judge can hold per month", source="assumption")
     dur_hearing_wait_months: float = field(1.0, ge=0.05, le=12, desc="mean time from request to hearing", source="assumption")
     grant_threshold: float = field(
-        1.0,
+        1.05,
         ge=0,
         le=10,
         desc="judge's perceived threat above which an OTS is granted",
@@ -464,7 +466,7 @@ class GuardianParams(Section):
     """Certified institutions (GI) with family guardians (jeugdbeschermers)."""
 
     n_guardians: int = field(
-        1200,
+        1220,
         ge=1,
         le=100_000,
         desc="family guardians (FTE) at scale 1.0",

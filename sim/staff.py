@@ -13,9 +13,23 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import ndtri
 
 if TYPE_CHECKING:
     from sim.model import ChainModel
+
+
+def spread_normal(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    """``n`` standard-normal traits that keep the population's spread in a pool of any size.
+
+    One draw from each of ``n`` equally likely slices of the normal distribution, handed
+    out in random order (stratified sampling). A scaled-down chain has few professionals
+    (6 judges at scale 0.05); independent draws would make each replication's chain as
+    strict or lenient as its few judges happen to be, noise that the national chain, with
+    hundreds, does not have (docs/ODD.md section 8, "Held-out seeds").
+    """
+    u = (rng.permutation(n) + rng.random(n)) / n
+    return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
 
 class Professional(mesa.Agent):
@@ -42,9 +56,9 @@ class StaffPool:
         self.role = role
         decisions = model.params.decisions
         rng = model.streams[f"staff_{role}"]
-        bias = rng.normal(0.0, decisions.bias_sd, n)
-        values = rng.normal(0.0, decisions.values_sd, n)
-        skill = np.clip(rng.normal(decisions.dialogue_skill_mean, decisions.dialogue_skill_sd, n), 0.0, 1.0)
+        bias = decisions.bias_sd * spread_normal(rng, n)
+        values = decisions.values_sd * spread_normal(rng, n)
+        skill = np.clip(decisions.dialogue_skill_mean + decisions.dialogue_skill_sd * spread_normal(rng, n), 0.0, 1.0)
         self.members = [
             Professional(model, role, float(b), float(v), float(s)) for b, v, s in zip(bias, values, skill, strict=True)
         ]

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy.special import ndtr
 
 from sim import decisions as dec
 from sim.decisions import (
@@ -18,6 +19,7 @@ from sim.decisions import (
     placement_threshold,
 )
 from sim.params import ContradictionParams, DecisionParams
+from sim.staff import spread_normal
 
 N = 200_000
 
@@ -266,3 +268,14 @@ def test_scalar_twins_match_their_array_versions():
         a = [dec.finds_voluntary_route_one(0.6, perceived, np.random.default_rng(k), midpoint=2.2) for k in range(2000)]
         b = [bool(dec.finds_voluntary_route(0.6, perceived, np.random.default_rng(k), midpoint=2.2)) for k in range(2000)]
         assert a == b
+
+
+@pytest.mark.parametrize("n", [1, 6, 60, 1000])
+def test_a_staff_pool_of_any_size_keeps_the_populations_spread(n):
+    """Stratified traits: exactly one professional in each of n equally likely slices of the normal."""
+    traits = spread_normal(np.random.default_rng(n), n)
+    slices = np.floor(ndtr(np.sort(traits)) * n).astype(int)
+    np.testing.assert_array_equal(slices, np.arange(n))
+    assert not np.all(np.diff(traits) > 0) or n == 1  # handed out in random order, not sorted
+    if n >= 60:
+        assert abs(traits.mean()) < 0.5 / np.sqrt(n) and abs(traits.std() - 1) < 0.1
