@@ -239,6 +239,8 @@ def calibrate(
         "sampler_seed": seed,
         "scale": base.run.scale,
         "years": base.run.years,
+        "warmup_years": base.run.warmup_years,
+        "start_year": base.run.start_year,
         "run_seed": base.run.seed,
         "best_trial": best.number,
     }
@@ -276,15 +278,21 @@ def training_seed_overlap(params: Params, reps: int, fitted: Path = FITTED_TOML)
     """How many of ``reps`` replication seeds of ``params`` the committed fit was trained on.
 
     Validation on those seeds is partly in-sample (docs/ODD.md section 8, "Held-out seeds").
-    Runs at another scale or length are other runs, so they share no training seed. Returns
-    0 when the fit's file is not there (an installed package without the repository).
+    A run with the same seed, scale, warm-up and start year repeats a training run (a longer
+    or shorter one shares its years), whatever the scenario's other parameters: common random
+    numbers share its luck. Returns 0 when the fit's file is missing or unreadable (an
+    installed package without the repository): the check is a note, never a failure.
     """
-    if not fitted.is_file():
+    try:
+        meta = tomllib.loads(fitted.read_text(encoding="utf-8"))["meta"]
+        setting = (float(meta["scale"]), int(meta["warmup_years"]), int(meta["start_year"]))
+        trained_with = {"run": {"seed": int(meta["run_seed"])}}
+        trained_reps = int(meta["reps"])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
         return 0
-    meta = tomllib.loads(fitted.read_text(encoding="utf-8"))["meta"]
-    if (params.run.scale, params.run.years) != (meta["scale"], meta["years"]):
+    if (params.run.scale, params.run.warmup_years, params.run.start_year) != setting:
         return 0
-    trained = scenario_seeds(params.with_overrides({"run": {"seed": meta["run_seed"]}}), int(meta["reps"]))
+    trained = scenario_seeds(params.with_overrides(trained_with), trained_reps)
     return len(set(scenario_seeds(params, reps)) & set(trained))
 
 

@@ -87,4 +87,15 @@ def test_validation_knows_which_seeds_the_fit_was_trained_on():
     assert cal.training_seed_overlap(trained, 3) == min(3, meta["reps"])
     assert cal.training_seed_overlap(trained, 1) == 0  # one run uses the scenario's own seed
     assert cal.training_seed_overlap(trained.with_overrides({"run": {"scale": 0.1}}), 10) == 0  # other runs
-    assert cal.training_seed_overlap(trained, 10, fitted=FITTED.with_name("absent.toml")) == 0
+    assert cal.training_seed_overlap(trained.with_overrides({"run": {"warmup_years": 1}}), 10) == 0
+    # a shorter or longer run repeats the training runs' years: still in-sample
+    assert cal.training_seed_overlap(trained.with_overrides({"run": {"years": 4}}), 10) == min(10, meta["reps"])
+
+
+@pytest.mark.parametrize("content", [None, "broken = [", "[fitted]\nx = 1\n", '[meta]\nscale = "a"\n'])
+def test_a_missing_or_unreadable_fit_file_means_no_training_seeds(tmp_path, content):
+    fitted = tmp_path / "fitted.toml"
+    if content is not None:
+        fitted.write_text(content, encoding="utf-8")
+    trained = Params().with_overrides({"run": {"seed": 2026}})
+    assert cal.training_seed_overlap(trained, 10, fitted=fitted) == 0

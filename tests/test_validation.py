@@ -79,8 +79,9 @@ def test_baseline_has_not_drifted_from_the_dutch_figures():
 
 def test_cli_validate_writes_the_report(tmp_path: Path):
     scenario = tmp_path / "tiny.toml"
-    scenario.write_text("[run]\nscale = 0.003\nyears = 2\nwarmup_years = 1\n", encoding="utf-8")
+    scenario.write_text("[run]\nscale = 0.003\nyears = 2\n", encoding="utf-8")  # the fit's warm-up and start
     out = tmp_path / "val"
+    run_seed = tomllib.loads((ROOT / "calibration" / "fitted.toml").read_text(encoding="utf-8"))["meta"]["run_seed"]
     proc = subprocess.run(
         [
             sys.executable,
@@ -92,6 +93,8 @@ def test_cli_validate_writes_the_report(tmp_path: Path):
             "2",
             "--no-experiments",
             "--quiet",
+            "--seed",  # the fit's training seed, but at another scale: other runs
+            str(run_seed),
             "--out",
             str(out),
         ],
