@@ -1,6 +1,6 @@
 """Ketensim: an agent-based simulation of the Dutch youth-protection chain (jeugdbeschermingsketen)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from sim.experiments import paired_differences, replicate, run_once  # noqa: E402
 from sim.model import ChainModel  # noqa: E402

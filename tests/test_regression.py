@@ -16,7 +16,7 @@ import tomllib
 import pytest
 from conftest import SCENARIOS
 
-from sim import baseline
+from sim import __version__, baseline
 from sim.cli import main
 from sim.experiments import run_once
 from sim.params import Params, load_scenario
@@ -176,7 +176,7 @@ def test_baseline_update_then_check_then_a_change_fails_with_a_table(tmp_path, c
     assert main(["baseline", "update", "--dir", str(tmp_path), "--reps", "3", "--jobs", "1"]) == 0
     doc = json.loads((tmp_path / "baselines" / "tiny.json").read_text())
     assert doc["statistical"]["replications"] == 3 and len(doc["statistical"]["seeds"]) == 3
-    assert (tmp_path / "params" / "0.1.0.toml").read_text().count("[run]") == 1
+    assert (tmp_path / "params" / f"{__version__}.toml").read_text().count("[run]") == 1
     assert "New baseline" in (tmp_path / "CHANGES.md").read_text()
     assert main(["baseline", "check", "--dir", str(tmp_path), "--exact-only", "--jobs", "1"]) == 0
 
