@@ -22,6 +22,17 @@ from sim.params import Params
 DRIFT_SCALE, DRIFT_REPS, DRIFT_WIDENING = 0.05, 3, 2.0
 
 
+def ketensim(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a fresh process, from the repository's root."""
+    cmd = [sys.executable, "-m", "sim.cli", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def fit_run_seed() -> int:
+    """The master seed the committed fit trained on."""
+    return tomllib.loads((ROOT / "calibration" / "fitted.toml").read_text(encoding="utf-8"))["meta"]["run_seed"]
+
+
 @pytest.fixture(scope="module")
 def small_validation() -> validation.Validation:
     return validation.validate(small(scale=0.005, years=4, warmup=1), reps=2, scenario="tiny")
@@ -81,28 +92,9 @@ def test_cli_validate_writes_the_report(tmp_path: Path):
     scenario = tmp_path / "tiny.toml"
     scenario.write_text("[run]\nscale = 0.003\nyears = 2\n", encoding="utf-8")  # the fit's warm-up and start
     out = tmp_path / "val"
-    run_seed = tomllib.loads((ROOT / "calibration" / "fitted.toml").read_text(encoding="utf-8"))["meta"]["run_seed"]
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "validate",
-            str(scenario),
-            "--reps",
-            "2",
-            "--no-experiments",
-            "--quiet",
-            "--seed",  # the fit's training seed, but at another scale: other runs
-            str(run_seed),
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    # the fit's training seed, but at another scale: other runs
+    proc = ketensim(
+        "validate", str(scenario), "--reps", "2", "--no-experiments", "--quiet", "--seed", str(fit_run_seed()), "--out", str(out)
     )
     assert proc.returncode == 0, proc.stderr
     assert "targets within tolerance" in proc.stdout
@@ -120,32 +112,16 @@ def test_cli_validate_writes_the_report(tmp_path: Path):
 def test_bad_scenario_is_refused_with_exit_2(tmp_path: Path, command: str):
     scenario = tmp_path / "bad.toml"
     scenario.write_text("[raad]\nrequest_treshold = 2\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", command, str(scenario)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = ketensim(command, str(scenario), timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "raad.request_treshold" in proc.stderr and str(scenario) in proc.stderr
 
 
 def test_cli_validate_says_when_its_seeds_are_the_fits_training_seeds(tmp_path: Path):
-    run_seed = tomllib.loads((ROOT / "calibration" / "fitted.toml").read_text(encoding="utf-8"))["meta"]["run_seed"]
-    base = [sys.executable, "-m", "sim.cli", "validate", "--reps", "2", "--no-experiments", "--quiet"]
-    for seed, in_sample in ((run_seed, True), (None, False)):  # the defaults' own seeds are held out
+    for seed, in_sample in ((fit_run_seed(), True), (None, False)):  # the defaults' own seeds are held out
         seed_args = ["--seed", str(seed)] if seed is not None else []
-        proc = subprocess.run(
-            [*base, *seed_args, "--out", str(tmp_path / f"v{seed}")],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        proc = ketensim("validate", "--reps", "2", "--no-experiments", "--quiet", *seed_args, "--out", str(tmp_path / f"v{seed}"))
         assert proc.returncode == 0, proc.stderr
         note = "Note: 2 of these 2 replication seeds are the ones the defaults were fitted on"
         assert (note in proc.stdout) is in_sample, proc.stdout[-500:]
