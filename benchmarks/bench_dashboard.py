@@ -4,7 +4,7 @@ Starts ``ketensim dashboard`` on a free port, opens it in headless Debian chromi
 (Playwright, ``executable_path=shutil.which("chromium")``), and for each repetition types a
 new seed (so every run is new and the page must update), clicks Run and stops the clock
 when the "Last run: seed S" line and the Sankey of that run are on screen. Also reports
-the simulation alone (``sim.dashboard_runs.simulate`` in this process) for the same settings,
+the simulation alone (``sim.dashboard.runs.simulate`` in this process) for the same settings,
 so the page's own overhead is visible. A 10-year run (plus the 3-year warm-up) at the
 dashboard's default scale; goal (issue #5): <= 5 s from click to charts.
 
@@ -30,8 +30,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from sim.dashboard_params import DASHBOARD_SCALE, resolve
-from sim.dashboard_runs import simulate
+from sim.dashboard.controls import DASHBOARD_SCALE, resolve
+from sim.dashboard.runs import simulate
 
 
 def _free_port() -> int:

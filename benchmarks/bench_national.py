@@ -33,10 +33,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 import mesa  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.experiments import gc_paused  # noqa: E402
-from sim.model import ChainModel  # noqa: E402
-from sim.outcomes import collect  # noqa: E402
-from sim.params import Params  # noqa: E402
+from sim.experiments.runs import gc_paused  # noqa: E402
+from sim.model.chain import ChainModel  # noqa: E402
+from sim.model.params import Params  # noqa: E402
+from sim.model.results import collect  # noqa: E402
 
 GOAL_SECONDS = 60.0
 GOAL_MB = 2048.0

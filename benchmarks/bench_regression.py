@@ -30,8 +30,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 import numpy as np  # noqa: E402
 
 from sim import __version__  # noqa: E402
-from sim.baseline import DEFAULT_DIR, find  # noqa: E402
-from sim.experiments import run_once  # noqa: E402
+from sim.experiments.regression.store import DEFAULT_DIR, find  # noqa: E402
+from sim.experiments.runs import run_once  # noqa: E402
 
 
 def reference_workload() -> float:

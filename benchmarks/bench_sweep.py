@@ -29,7 +29,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 import pandas as pd  # noqa: E402
 
 from sim import __version__  # noqa: E402
-from sim.sweeps import run_sweep  # noqa: E402
+from sim.experiments.sweeps import run_sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_LOCAL, GOAL_DASK = 0.90, 0.85

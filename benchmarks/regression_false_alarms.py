@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import baseline
-from sim.regression import K_SE, M_STORED, N_CHECK, describe, drifts
-from sim.rng import replication_seeds
+from sim.experiments.regression import store as baseline
+from sim.experiments.regression.compare import K_SE, M_STORED, N_CHECK, describe, drifts
+from sim.model.rng import replication_seeds
 
 KS = (3.0, 4.0, 4.5, 5.0, 6.0)
 

@@ -1,8 +1,8 @@
 """Step-through mode: watch the chain month by month (``solara run dashboards/step.py``).
 
-Play, step and reset come from Mesa's SolaraViz; the page lives in :mod:`sim.dashboard_step`.
+Play, step and reset come from Mesa's SolaraViz; the page lives in :mod:`sim.dashboard.step`.
 """
 
-from sim.dashboard_step import step_page
+from sim.dashboard.step import step_page
 
 page = step_page()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.params import Params
+from sim.model.params import Params
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -8,25 +8,25 @@ import tomllib
 import pytest
 from conftest import ROOT, small
 
-from sim import calibration as cal
-from sim.params import Params, iter_fields
-from sim.report import load_targets
+from sim.experiments import calibration as cal
+from sim.experiments.targets import Target, load_targets, targets
+from sim.model.params import Params, iter_fields
 
 FITTED = ROOT / "calibration" / "fitted.toml"
 
 
 def test_targets_cover_the_targets_file_except_the_vignette_kappa():
-    keys = {t.key for t in cal.targets()}
+    keys = {t.key for t in targets()}
     assert keys == set(load_targets()) - {"interrater_kappa_placement"}
-    vt = next(t for t in cal.targets() if t.key == "vt_reports_per_year")
+    vt = next(t for t in targets() if t.key == "vt_reports_per_year")
     assert vt.value == pytest.approx(62000)  # child-related: half of all VT reports
     assert vt.tolerance == pytest.approx(6200)
-    share = next(t for t in cal.targets() if t.key == "raad_request_share")
+    share = next(t for t in targets() if t.key == "raad_request_share")
     assert share.tolerance == pytest.approx(0.05)  # absolute tolerance
 
 
 def test_normalised_error_and_loss():
-    t = [cal.Target("x", 100.0, 10.0, "", ""), cal.Target("y", 0.5, 0.05, "", "")]
+    t = [Target("x", 100.0, 10.0, "", ""), Target("y", 0.5, 0.05, "", "")]
     z = cal.normalised_errors({"x": 115.0, "y": math.nan}, t)
     assert z["x"] == pytest.approx(1.5)
     assert z["y"] == 10.0  # missing outcome counts as far off

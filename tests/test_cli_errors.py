@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.params import iter_fields
+from sim.model.params import iter_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120  # a run that wrongly starts simulating fails instead of hanging

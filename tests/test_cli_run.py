@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 from conftest import ROOT, SCENARIOS
 
-from sim.params import load_scenario
+from sim.model.params import load_scenario
 
 SMALL = ["--scale", "0.003", "--years", "2", "--quiet"]
 

@@ -14,11 +14,11 @@ import solara
 from solara.server import kernel
 from solara.server.kernel_context import VirtualKernelContext
 
-from sim import dashboard_app as app
-from sim import dashboard_params as dp
-from sim import dashboard_runs as dr
 from sim.cli import build_parser, main
-from sim.params import Params, ScenarioError, iter_fields, load_scenario
+from sim.dashboard import app
+from sim.dashboard import controls as dp
+from sim.dashboard import runs as dr
+from sim.model.params import Params, ScenarioError, iter_fields, load_scenario
 
 TINY = {"run.scale": 0.002, "run.years": 2, "run.seed": 11}  # a run of about a second
 
@@ -247,7 +247,7 @@ def test_bad_toml_value_message_names_the_key():
 def test_dashboard_command_line(monkeypatch):
     args = build_parser().parse_args(["dashboard"])
     assert (args.host, args.port) == ("127.0.0.1", 8765)
-    from sim import dashboard_server
+    from sim.dashboard import server as dashboard_server
 
     cmd = dashboard_server.command("127.0.0.1", 9000)
     assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]).name == "app.py" and "9000" in cmd
@@ -255,7 +255,7 @@ def test_dashboard_command_line(monkeypatch):
 
 
 def test_step_through_mode_steps_the_chain_month_by_month():
-    from sim.dashboard_step import StepModel, step_page
+    from sim.dashboard.step import StepModel, step_page
 
     context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
     try:

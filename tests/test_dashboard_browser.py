@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.params import load_scenario
+from sim.model.params import load_scenario
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

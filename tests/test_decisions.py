@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy.special import ndtr
 
-from sim import decisions as dec
-from sim.decisions import (
+from sim.model import decisions as dec
+from sim.model.decisions import (
     case_noise_sd,
     cohen_kappa,
     combine_independent,
@@ -18,8 +18,8 @@ from sim.decisions import (
     perceive,
     placement_threshold,
 )
-from sim.params import ContradictionParams, DecisionParams
-from sim.staff import spread_normal
+from sim.model.params import ContradictionParams, DecisionParams
+from sim.model.staff import spread_normal
 
 N = 200_000
 
@@ -253,7 +253,7 @@ def test_kappa_second_known_example() -> None:
 
 
 def test_scalar_twins_match_their_array_versions():
-    from sim.params import Params
+    from sim.model.params import Params
 
     p = Params()
     for instrument in (False, True):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import small
 
-from sim.episodes import EpisodeLog, exits_from_placement, home_help_at_home, placed_within_a_year
-from sim.experiments import run_once
+from sim.experiments.runs import run_once
+from sim.model.episodes import EpisodeLog, exits_from_placement, home_help_at_home, placed_within_a_year
 
 
 def _placements(rows: list[tuple[int, float, float, str]]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.events import PendingEnds
+from sim.model.events import PendingEnds
 
 
 class Recorder(mesa.Model):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import SCENARIOS
 
-from sim.experiments import paired_differences, replicate
-from sim.params import load_scenario
+from sim.experiments.runs import paired_differences, replicate
+from sim.model.params import load_scenario
 
 REPS = 5
 

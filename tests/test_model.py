@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT, small
 
-from sim.experiments import run_once
-from sim.model import ChainModel, _smallest_first
-from sim.population import Legal, Setting, State
+from sim.experiments.runs import run_once
+from sim.model.chain import ChainModel, _smallest_first
+from sim.model.population import Legal, Setting, State
 
 
 def check_invariants(model: ChainModel) -> None:
@@ -119,7 +119,7 @@ def test_other_seed_gives_other_results():
 
 def test_identical_under_different_hash_seeds():
     code = (
-        "import json; from sim.experiments import run_once; from sim.params import Params;"
+        "import json; from sim.experiments.runs import run_once; from sim.model.params import Params;"
         "p = Params().with_overrides({'run': {'scale': 0.003, 'years': 2, 'warmup_years': 1, 'seed': 5}});"
         "print(json.dumps(run_once(p).yearly.round(9).to_dict(orient='list')))"
     )

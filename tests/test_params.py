@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from sim.params import IncidentEvent, Params, ScenarioError, iter_fields, load_scenario
+from sim.model.params import IncidentEvent, Params, ScenarioError, iter_fields, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sim.queues import CapacityQueue
+from sim.model.queues import CapacityQueue
 
 
 @dataclass(eq=False)

@@ -16,11 +16,12 @@ import tomllib
 import pytest
 from conftest import SCENARIOS
 
-from sim import __version__, baseline
+from sim import __version__
 from sim.cli import main
-from sim.experiments import run_once
-from sim.params import Params, load_scenario
-from sim.regression import describe, drifts, exact_changes, exact_table, flatten_exact, flatten_means, marker
+from sim.experiments.regression import store as baseline
+from sim.experiments.regression.compare import describe, drifts, exact_changes, exact_table, flatten_exact, flatten_means, marker
+from sim.experiments.runs import run_once
+from sim.model.params import Params, load_scenario
 
 REGRESSION = SCENARIOS / "regression"
 NAMES = sorted(p.stem for p in REGRESSION.glob("*.toml"))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-import sim.rng
-from sim.rng import STREAMS, replication_seeds, stream
+import sim.model.rng
+from sim.model.rng import STREAMS, replication_seeds, stream
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,7 +66,7 @@ _SCRIPT = textwrap.dedent(
 def _run_with_hashseeds(*hashseeds: str) -> list[str]:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _SCRIPT, sim.rng.__file__],
+            [sys.executable, "-c", _SCRIPT, sim.model.rng.__file__],
             cwd=ROOT,
             env={**os.environ, "PYTHONHASHSEED": h},
             stdout=subprocess.PIPE,
@@ -110,7 +110,7 @@ def test_replication_seeds_are_prefix_stable() -> None:
 
 
 def test_replication_seeds_are_valid_run_seeds() -> None:
-    from sim.params import Params
+    from sim.model.params import Params
 
     for seed in replication_seeds(20221, 50) + replication_seeds(2**63 - 1, 5):
         assert isinstance(seed, int)

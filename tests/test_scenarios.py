@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import SCENARIOS
 
-from sim.experiments import run_once
-from sim.params import Params, load_scenario
+from sim.experiments.runs import run_once
+from sim.model.params import Params, load_scenario
 
 FILES = sorted(SCENARIOS.glob("*.toml"))
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sweep_util import TWO_LEVERS, write_sweep
 
-from sim.params import ScenarioError
-from sim.sweeps.design import make_design, point_overrides
-from sim.sweeps.spec import load_sweep
+from sim.experiments.sweeps.design import make_design, point_overrides
+from sim.experiments.sweeps.spec import load_sweep
+from sim.model.params import ScenarioError
 
 SHARE, CAPACITY, BIAS = "contradiction.second_assessor_share", "local_team.home_help_capacity", "decisions.placement_benefit_bias"
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 from sweep_util import LHS, TWO_LEVERS, write_sweep
 
-from sim.params import ScenarioError
-from sim.sweeps import load_sweep
+from sim.experiments.sweeps import load_sweep
+from sim.model.params import ScenarioError
 
 TIMEOUT = 120
 SHARE = '"contradiction.second_assessor_share"'

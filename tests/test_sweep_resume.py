@@ -13,7 +13,7 @@ import pandas as pd
 from conftest import ROOT
 from sweep_util import stable, write_sweep
 
-from sim.sweeps import run_sweep
+from sim.experiments.sweeps import run_sweep
 
 TIMEOUT = 120
 # 8 LHS points + base, 2 replications: 18 runs of ~0.15 s each, in one worker so they finish one by one
@@ -59,7 +59,7 @@ def test_killed_sweep_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
 
 def test_an_unreadable_run_file_is_set_aside_and_rerun(tmp_path):
     """A truncated run file (a crash) does not break resume or analysis: it is moved aside, the run counts as not done."""
-    from sim.sweeps.store import read_runs, write_run
+    from sim.experiments.sweeps.store import read_runs, write_run
 
     runs = tmp_path / "runs"
     runs.mkdir()

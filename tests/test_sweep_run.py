@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from sweep_util import LHS, TWO_LEVERS, stable, write_sweep
 
-from sim.params import ScenarioError
-from sim.rng import replication_seeds
-from sim.sweeps import analyze, run_sweep, to_ema, write_ema
+from sim.experiments.sweeps import analyze, run_sweep, to_ema, write_ema
+from sim.model.params import ScenarioError
+from sim.model.rng import replication_seeds
+from sim.reports.sweep import write_report
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,9 @@ def test_analysis_writes_intervals_differences_indices_and_report(
     factors = TWO_LEVERS.replace("{ values = [0.1, 0.3, 0.5] }", "{ range = [0.0, 0.6] }")
     out = tmp_path / "out"
     runs = run_sweep(write_sweep(tmp_path, settings, factors), out=out)
-    tables = analyze(out)
+    analysis = analyze(out)
+    write_report(analysis)
+    tables = analysis.tables
 
     summary = tables["summary"]
     n_points = runs["point"].nunique()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, small
 
-from sim import validation, validation_report
-from sim.params import Params
+from sim.experiments import validation
+from sim.model.params import Params
+from sim.reports import validation as validation_report
 
 # Drift check: CI runs the baseline at its own scale (0.05, where it was calibrated: smaller
 # scales round capacities and shift some shares) with 3 replications instead of 10, so the

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import small
 
-from sim.report import load_targets
-from sim.vignettes import MODEL_CONDITION, _alpha, _light_kappa, vignette_experiment
+from sim.experiments.targets import load_targets
+from sim.experiments.vignettes import MODEL_CONDITION, _alpha, _light_kappa, vignette_experiment
 
 
 @pytest.fixture(scope="module")

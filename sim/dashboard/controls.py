@@ -1,0 +1,170 @@
+"""The dashboard's controls, derived from the parameter object, and its scenario export.
+
+Controls are generated from :func:`sim.model.params.iter_fields` (bounds, description, default):
+this module only says which *sections* (and, for capacities, which kind of key) count as
+levers. Values are validated by :meth:`Params.with_overrides`, so the dashboard refuses
+exactly what a scenario file would, with the same message.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.locations import SCENARIOS as REPO_SCENARIOS
+from sim.model.params import Params, ScenarioError, bounds, dump_toml, iter_fields, load_scenario
+
+# The smallest scale at which capacity levers still act in fine steps (sim.cli.SMALL_SCALE),
+# and fast enough for "what if" in seconds: click to charts for a 10-year run took a median
+# 2.1 s at 0.005 vs 3.2 s at 0.01 on the shared 2-core machine at load ~4, and 3.7-9 s vs
+# 8.6 s at load ~9-10 (benchmarks/bench_dashboard.py).
+DASHBOARD_SCALE = 0.005
+DEFAULT_PRESET = "baseline"
+SCENARIOS = REPO_SCENARIOS
+
+
+def _capacity(key: str) -> bool:
+    """Staff and places: the keys that set a capacity (why: the staff-shortage lever)."""
+    return key.startswith("n_") or key.endswith("_capacity")
+
+
+def _home_help(key: str) -> bool:
+    return key.startswith("home_help_")
+
+
+@dataclass(frozen=True)
+class LeverGroup:
+    """A set of controls: which sections and which keys in them."""
+
+    key: str
+    sections: tuple[str, ...]
+    keep: Callable[[str], bool] = lambda key: True
+    sliders: bool = True  # False: number boxes (seed, scale and years are typed, not dragged)
+
+
+LEVER_GROUPS: tuple[LeverGroup, ...] = (
+    LeverGroup("run", ("run",), lambda key: key in ("seed", "scale", "years"), sliders=False),
+    LeverGroup("contradiction", ("contradiction",)),
+    LeverGroup("home_help", ("local_team",), _home_help),
+    LeverGroup("shock", ("shock",)),
+    LeverGroup("regelreflex", ("regelreflex",)),
+    LeverGroup("capacity", ("veilig_thuis", "local_team", "raad", "court", "guardians", "care"), _capacity),
+)
+
+
+@dataclass(frozen=True)
+class Control:
+    """One input on the page, taken from a parameter field."""
+
+    name: str  # dotted: section.key
+    description: str
+    kind: str  # "slider" (bounded float, narrow range), "float", "int", "bool" or "toml" (lists)
+    lo: float | None
+    hi: float | None
+
+    @property
+    def range_text(self) -> str:
+        """The allowed range as people read it."""
+        if self.lo is None and self.hi is None:
+            return ""
+        return f"{self.lo:g} – {self.hi:g}"
+
+
+def _kind(info: Any, sliders: bool = True) -> str:
+    ann = info.annotation
+    if ann is bool:
+        return "bool"
+    if ann is int:
+        return "int"
+    if ann is float:
+        lo, hi = bounds(info)
+        # a slider is only usable for a narrow range (shares, effects); big counts get a box
+        return "slider" if sliders and lo is not None and hi is not None and hi - lo <= 10 else "float"
+    return "toml"
+
+
+def controls(group: LeverGroup) -> list[Control]:
+    """The controls of one lever group, in the parameter object's order."""
+    out = []
+    for name, info in iter_fields():
+        section, key = name.split(".", 1)
+        if section in group.sections and group.keep(key):
+            lo, hi = bounds(info)
+            out.append(Control(name, info.description or "", _kind(info, group.sliders), lo, hi))
+    return out
+
+
+# Fields without a number or switch control (lists such as regelreflex.incidents): typed as TOML.
+_TOML_FIELDS = {name for name, info in iter_fields() if _kind(info) == "toml"}
+
+
+def presets() -> dict[str, Path]:
+    """Scenario files shipped in ``scenarios/`` by name (stem), baseline first."""
+    files = sorted(SCENARIOS.glob("*.toml"), key=lambda p: (p.stem != DEFAULT_PRESET, p.stem))
+    return {p.stem: p for p in files}
+
+
+def preset_params(name: str) -> Params:
+    """Parameters of a preset (the defaults if there is no such file)."""
+    path = presets().get(name)
+    return load_scenario(path) if path else Params()
+
+
+def get(params: Params, name: str) -> Any:
+    """The value of a dotted parameter name."""
+    section, key = name.split(".", 1)
+    return getattr(getattr(params, section), key)
+
+
+def nest(edits: dict[str, Any]) -> dict[str, Any]:
+    """Dotted names -> nested sections, as ``with_overrides`` takes them."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, value in edits.items():
+        section, key = name.split(".", 1)
+        out.setdefault(section, {})[key] = value
+    return out
+
+
+def resolve(preset: str, edits: dict[str, Any]) -> Params:
+    """The preset with the page's edits applied.
+
+    Raises:
+        ScenarioError: an edit out of range or of the wrong type (message names key and range).
+
+    """
+    typed = {k: parse_toml_value(k, v) if k in _TOML_FIELDS and isinstance(v, str) else v for k, v in edits.items()}
+    return preset_params(preset).with_overrides(nest(typed), origin=f"dashboard settings (preset {preset})")
+
+
+def parse_toml_value(name: str, text: str) -> Any:
+    """A TOML value typed into a box (e.g. regelreflex incidents); ScenarioError if malformed."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"dashboard settings: key '{name}' = {text!r} is not a TOML value: {exc}") from None
+
+
+def toml_text(value: Any) -> str:
+    """A value as it is typed into a TOML box."""
+    return dump_toml({"v": value}).strip().removeprefix("v = ")
+
+
+def changed_from_defaults(params: Params) -> dict[str, dict[str, Any]]:
+    """Sections and keys whose value differs from the defaults (the overrides a scenario needs)."""
+    defaults, current = Params().model_dump(mode="json"), params.model_dump(mode="json")
+    out: dict[str, dict[str, Any]] = {}
+    for section, values in current.items():
+        diff = {k: v for k, v in values.items() if defaults[section][k] != v}
+        if diff:
+            out[section] = diff
+    return out
+
+
+def scenario_toml(params: Params, description: str) -> str:
+    """A scenario file of overrides only that ``ketensim run`` turns back into ``params``."""
+    meta = {"meta": {"description": description}}
+    head = "# Exported from the Ketensim dashboard: overrides of the defaults in sim/params.py.\n"
+    return head + dump_toml({**meta, **changed_from_defaults(params)})

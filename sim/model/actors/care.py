@@ -1,0 +1,134 @@
+"""Care settings with residence: foster families, family homes (gezinshuis), residential care.
+
+Each setting has a number of places. A child waits at home until a place is free
+(foster-family shortages are real: ~900-970 children waiting). Placements break down
+(foster: 27.5% end unplanned, more often for adolescents) and the child moves.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.cases import Case
+from sim.model.population import Setting, State
+from sim.model.queues import CapacityQueue
+
+if TYPE_CHECKING:
+    from sim.model.chain import ChainModel
+
+SETTINGS = (Setting.FOSTER, Setting.GEZINSHUIS, Setting.RESIDENTIAL)
+# Preferred setting by age (assumption from the NJi figures: most young children go to
+# foster care, adolescents more often to residential care).
+PREFERENCE_YOUNG = np.array([0.70, 0.15, 0.15])
+PREFERENCE_ADOLESCENT = np.array([0.30, 0.15, 0.55])
+# their cumulative shares as plain floats: one bisect per waiting child and month
+_CUMULATIVE_YOUNG = np.cumsum(PREFERENCE_YOUNG).tolist()
+_CUMULATIVE_ADOLESCENT = np.cumsum(PREFERENCE_ADOLESCENT).tolist()
+
+
+class Care:
+    """The places in care, the waiting list for them, moves and breakdowns."""
+
+    def __init__(self, model: ChainModel) -> None:
+        """Create the care settings at the run's scale."""
+        p = model.params.care
+        self.model = model
+        self.p = p
+        self.rng = model.streams["care"]
+        self.places = {
+            Setting.FOSTER: CapacityQueue[Case]("foster", model.scaled(p.foster_capacity)),
+            Setting.GEZINSHUIS: CapacityQueue[Case]("gezinshuis", model.scaled(p.gezinshuis_capacity)),
+            Setting.RESIDENTIAL: CapacityQueue[Case]("residential", model.scaled(p.residential_capacity)),
+        }
+        self.waiting = CapacityQueue[Case]("placement", 0)  # a waiting list only: places are above
+
+    def request(self, case: Case, *, court: bool) -> None:
+        """A placement is decided (voluntarily or by court order); the child waits for a place."""
+        self.model.count("placement_requests_care")
+        case.court_placement = court
+        case.state = State.PLACEMENT_WAIT
+        self.waiting.join(case, self.model.time)
+
+    def _preferred(self, case: Case) -> list[Setting]:
+        cumulative = _CUMULATIVE_YOUNG if case.age_years < 12 else _CUMULATIVE_ADOLESCENT
+        first = SETTINGS[bisect_right(cumulative, self.rng.random())]  # as np.searchsorted(side="right")
+        return [first] + [s for s in SETTINGS if s != first]
+
+    def _place(self, case: Case, order: list[Setting]) -> bool:
+        m = self.model
+        for setting in order:
+            if self.places[setting].start(case):
+                case.setting = setting
+                case.state = State.PLACED
+                m.population.wellbeing[case.child] -= m.params.outcomes.placement_disruption
+                return True
+        return False
+
+    def step(self) -> None:
+        """Monthly: breakdowns and moves, then place waiting children in free places."""
+        self._breakdowns()
+        m = self.model
+        still: list[tuple[Case, float]] = []
+        for case, since in self.waiting.take_all():
+            if self._place(case, self._preferred(case)):
+                m.count("placements_started")
+                m.count("placements_court" if case.court_placement else "placements_voluntary")
+                m.count_if_unwarranted("unwarranted_placements", case, m.params.population.placement_threshold)
+                m.record_wait("placement", m.time - since)
+                case.placed_since = m.time
+                group = int(m.population.group[m.population.household[case.child]])
+                m.placement_log.begin(case.child, m.time, court=case.court_placement, group=group)
+                case.set_relief(0.0)
+                if not case.court_placement:
+                    m.local_team.schedule_placement_review(case)
+            else:
+                still.append((case, since))
+        for case, since in still:
+            self.waiting.join(case, since)
+
+    def _breakdowns(self) -> None:
+        m = self.model
+        pop = m.population
+        placed = np.flatnonzero(pop.setting != Setting.HOME)  # vectorised over all children
+        u = self.rng.random(len(placed))
+        setting = pop.setting[placed]
+        hazard = np.where(setting == Setting.FOSTER, self.p.p_foster_breakdown_month, self.p.p_other_breakdown_month)
+        hazard = hazard * np.where(pop.age_months[placed] >= 144, self.p.adolescent_breakdown_multiplier, 1.0)
+        for child in placed[u < hazard]:
+            case = m.cases[int(child)]
+            old = case.setting
+            m.count("placement_moves")
+            if old == Setting.FOSTER:
+                m.count("foster_breakdowns")
+            self.places[old].release(case)
+            # after a breakdown the child moves to another free place, preferring another
+            # setting; the place it just left is free, so a place is always found
+            self._place(case, [s for s in SETTINGS if s != old] + [old])
+
+    def end_placement(self, case: Case, *, leaving: str = "reunified") -> None:
+        """The child leaves care for the reason ``leaving``.
+
+        ``reunified`` (or the measure ended), ``majority`` (turned 18), or
+        ``foster_guardianship`` (the foster parents became the guardians).
+        """
+        m = self.model
+        if case.setting != Setting.HOME:
+            setting = case.setting
+            self.places[setting].release(case)
+            if setting == Setting.FOSTER:
+                m.count("foster_planned_ends")
+            m.count("placements_ended")
+            m.count("reunifications" if leaving == "reunified" else f"placements_ended_{leaving}")
+            m.record_wait("time_in_care", m.time - (case.placed_since or m.time))
+            m.placement_log.finish(case.child, m.time, leaving)
+        else:
+            self.waiting.withdraw(case)
+        case.placed_since = None
+        case.court_placement = False
+        m.local_team.reviews.clear(case.child)
+        case.setting = Setting.HOME
+        if case.state in (State.PLACED, State.PLACEMENT_WAIT):
+            case.state = State.HOME  # the caller decides the next state

@@ -1,0 +1,159 @@
+"""Certified institutions (GI) and their family guardians (jeugdbeschermers).
+
+A measure needs a guardian; when every guardian has a full caseload the child waits (the
+real waiting lists of 2019-2024). The guardian reviews a supervision order each year:
+reunify a placed child, end the order, ask the court for a placement, ask the Raad to
+investigate ending parental authority, or extend.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.cases import Case
+from sim.model.population import Legal, Setting, State
+from sim.model.queues import CapacityQueue
+from sim.model.staff import StaffPool
+
+if TYPE_CHECKING:
+    from sim.model.chain import ChainModel
+
+
+class Guardians:
+    """The GIs' family guardians, with caseloads and a waiting list."""
+
+    def __init__(self, model: ChainModel) -> None:
+        """Create the guardians and their caseload capacity."""
+        p = model.params.guardians
+        self.model = model
+        self.p = p
+        self.rng = model.streams["guardians"]
+        self.staff = StaffPool(model, "guardian", model.scaled(p.n_guardians))
+        self.caseloads = CapacityQueue[Case]("guardian", round(len(self.staff) * p.max_caseload_children))
+
+    def families_per_guardian(self) -> float:
+        """Mean caseload in families per guardian (the unit Dutch figures use)."""
+        return len(self.caseloads.in_service) / len(self.staff) / self.p.children_per_family
+
+    def step(self) -> None:
+        """Monthly: guardianships pass to foster parents; free guardians take waiting children."""
+        m = self.model
+        pop = m.population
+        fostered = np.flatnonzero(pop.setting == Setting.FOSTER)  # few: filter these, not every child
+        eligible = fostered[pop.legal[fostered] == Legal.GUARDIANSHIP]
+        u = self.rng.random(len(eligible))
+        for child in eligible[u < self.p.p_transfer_to_foster_parent_month]:
+            # the foster parents become the guardians: the child stays with them, the GI and
+            # the chain step out; from now on the foster family is the child's household
+            case = m.cases[int(child)]
+            m.count("guardianship_ends")
+            m.count("guardianship_to_foster_parents")
+            m.close_case(case, leaving="foster_guardianship")
+            m.population.join_household(int(child), m.population.stable_household(self.rng))
+        self._assign()
+
+    def _assign(self) -> None:
+        """Free guardians take waiting children, first come first served."""
+        for case in self.caseloads.admit(self.model.time):
+            case.guardian = self.staff.pick(self.rng)
+            if case.state == State.MEASURE_HOME:
+                self._supervise(case)  # full guidance now that a guardian is there
+
+    def _supervise(self, case: Case) -> None:
+        if case.state not in (State.PLACED, State.PLACEMENT_WAIT):
+            case.state = State.MEASURE_HOME
+            # guidance by a guardian works like ordinary help; without one, half of it
+            relief = self.model.params.local_team.help_effect
+            case.set_relief(relief if case.guardian is not None else relief / 2)
+
+    def _need_guardian(self, case: Case) -> None:
+        if case.guardian is None and case.unique_id not in self.caseloads.in_service:
+            self.caseloads.join(case, self.model.time)  # no-op if already waiting
+
+    def start_measure(self, case: Case, *, authorise: bool, provisional: bool = False) -> None:
+        """The court granted a (provisional) supervision order, perhaps with placement authorisation."""
+        m = self.model
+        if provisional:
+            m.count("provisional_orders")
+        else:
+            if case.legal == Legal.OTS:
+                # a provisional order becomes a regular OTS: CBS counts two measures, the
+                # provisional one ending as the regular one starts (so does the outflow
+                # behind the 2.3-year duration target)
+                m.count("ots_outflow")
+                m.count("provisional_converted")
+            m.count("ots_starts")
+            m.count_if_unwarranted("unwarranted_measures", case, m.params.population.serious_threshold)
+            m.mark_measure_start(case)
+        case.legal = Legal.OTS
+        self._need_guardian(case)
+        if authorise:
+            m.count("placement_authorisations")
+            if case.state == State.PLACED:
+                case.court_placement = True
+            elif case.state != State.PLACEMENT_WAIT:
+                m.care.request(case, court=True)
+        self._supervise(case)
+        if not provisional:
+            self.resume(case)
+
+    def start_guardianship(self, case: Case) -> None:
+        """The court ended parental authority: a GI becomes guardian until the child is 18."""
+        m = self.model
+        m.count("guardianship_starts")
+        if case.legal == Legal.OTS:
+            m.count("ots_outflow")
+        m.count_if_unwarranted("unwarranted_guardianships", case, m.params.population.placement_threshold)
+        case.legal = Legal.GUARDIANSHIP
+        case.court_placement = True
+        case.cancel_event()  # guardianship runs to majority (most common end, CBS)
+
+    def resume(self, case: Case) -> None:
+        """Continue the order to its next yearly review."""
+        if case.legal == Legal.OTS:
+            case.due(self.p.review_interval_months, self.review)
+
+    def back_from_home_help(self, case: Case) -> None:
+        """Intensive home help under a measure ended: the guardian reviews at once."""
+        case.state = State.MEASURE_HOME
+        self._supervise(case)  # guidance resumes
+        self.review(case)
+
+    def end_measure(self, case: Case) -> None:
+        """End a supervision order (or let a provisional order lapse)."""
+        m = self.model
+        m.count("ots_ends")
+        if case.legal == Legal.OTS:
+            m.count("ots_outflow")
+        m.close_case(case)  # ends any placement and frees the guardian's place
+        self._assign()  # the guardian's freed place goes to the next waiting child
+
+    def review(self, case: Case) -> None:
+        """Yearly review of a supervision order."""
+        m = self.model
+        worker = case.guardian or self.staff.pick(self.rng)
+        perceived = m.assess(case, worker, self.rng, second_opinion=self.staff)
+        shift = worker.values + m.climate
+        if case.state == State.PLACED:
+            placed_months = m.time - (case.placed_since or m.time)
+            if perceived < self.p.reunify_threshold + shift:
+                m.care.end_placement(case)
+                self._supervise(case)
+            elif placed_months >= self.p.guardianship_after_months and perceived > self.p.guardianship_threshold + shift:
+                m.raad.refer(case, "gi", authority=True)
+                return
+        elif case.state == State.MEASURE_HOME:
+            place_at = m.placement_bar(m.params.court.placement_grant_threshold)
+            if perceived < self.p.end_threshold + shift:
+                self.end_measure(case)
+                return
+            if perceived > place_at + shift:
+                if not case.tried_home_help and m.local_team.home_help_available():
+                    m.local_team.offer_home_help(case)
+                else:
+                    m.court.file(case, "placement")
+                return
+        m.count("ots_extensions")
+        self.resume(case)

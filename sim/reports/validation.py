@@ -1,0 +1,250 @@
+"""The HTML validation report: model vs. Dutch figures, and the four validation experiments."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim.experiments.targets import targets
+from sim.experiments.validation import Validation
+
+# Yearly series with the Dutch 2022 figure marked: (yearly column, target key, label).
+SERIES = (
+    ("vt_reports", "vt_reports_per_year", "VT reports about children"),
+    ("raad_protection_investigations", "raad_protection_investigations_per_year", "Raad protection investigations"),
+    ("ots_starts", "ots_starts_per_year", "OTS starts"),
+    ("guardianship_starts", "guardianship_starts_per_year", "guardianship starts"),
+    ("n_ots", "ots_running_end_of_year", "running OTS, 31 December"),
+    ("n_guardianship", "guardianship_running_end_of_year", "running guardianships, 31 December"),
+    ("children_placed_during_year", "youth_in_care_with_residence_per_year", "youth in care with residence during the year"),
+    ("n_waiting_guardian", "children_waiting_for_guardian", "children waiting for a guardian"),
+)
+BASE_YEAR = 2022
+# the flows the staff-shortage experiment is about (the waits are in its table)
+FLOW_OUTCOMES = (
+    "vt_reports_per_year",
+    "raad_protection_investigations_per_year",
+    "ots_starts_per_year",
+    "placement_authorisations_per_year",
+)
+
+
+def _target_figure(table: pd.DataFrame) -> go.Figure:
+    """Normalised error per target: inside the grey band is within tolerance."""
+    t = table.iloc[::-1]
+    err_hi = (t["ci_high"] - t["model"]) / t["tolerance"]
+    err_lo = (t["model"] - t["ci_low"]) / t["tolerance"]
+    fig = go.Figure(
+        go.Scatter(
+            x=t["z"],
+            y=t["target"],
+            mode="markers",
+            marker={"size": 10, "color": ["seagreen" if w else "crimson" for w in t["within"]]},
+            error_x={"type": "data", "symmetric": False, "array": err_hi, "arrayminus": err_lo},
+            text=[
+                f"model {m:,.4g} vs Dutch figure {r:,.4g} (tolerance ±{tol:,.3g})"
+                for m, r, tol in zip(t["model"], t["real"], t["tolerance"], strict=True)
+            ],
+            hoverinfo="text+y",
+        )
+    )
+    fig.add_vrect(x0=-1, x1=1, fillcolor="lightgrey", opacity=0.4, line_width=0)
+    fig.update_layout(
+        title="Model vs. Dutch figures: (model - target) / tolerance, with the 95% interval of the mean",
+        xaxis_title="normalised error (|z| <= 1 is within tolerance)",
+        height=120 + 28 * len(t),
+        margin={"l": 330},
+    )
+    return fig
+
+
+def _series_figures(v: Validation) -> list[go.Figure]:
+    yearly = v.reps.table("yearly")
+    by_target = {t.key: t for t in targets()}
+    figs = []
+    for col, key, label in SERIES:
+        if col not in yearly:
+            continue
+        g = yearly.groupby("year")[col]
+        mean, lo, hi = g.mean(), g.quantile(0.025), g.quantile(0.975)
+        fig = go.Figure(
+            [
+                go.Scatter(x=hi.index, y=hi, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                go.Scatter(x=lo.index, y=lo, mode="lines", fill="tonexty", line={"width": 0}, name="95% of replications"),
+                go.Scatter(x=mean.index, y=mean, mode="lines+markers", name="model (mean)"),
+            ]
+        )
+        t = by_target.get(key)
+        if t is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=[BASE_YEAR, BASE_YEAR],
+                    y=[t.value - t.tolerance, t.value + t.tolerance],
+                    mode="lines",
+                    line={"color": "black", "width": 3},
+                    name="Dutch figure ± tolerance",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=[BASE_YEAR],
+                    y=[t.value],
+                    mode="markers",
+                    marker={"symbol": "diamond", "size": 12, "color": "black"},
+                    name=f"Dutch figure {BASE_YEAR}",
+                )
+            )
+        fig.update_layout(title=label, height=320, yaxis_rangemode="tozero")
+        figs.append(fig)
+    return figs
+
+
+def _bars(frame: pd.DataFrame, x: str, label: str, title: str, lo: str = "ci_low", hi: str = "ci_high") -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=frame[x],
+            y=frame[label],
+            orientation="h",
+            error_x={"type": "data", "symmetric": False, "array": frame[hi] - frame[x], "arrayminus": frame[x] - frame[lo]},
+        )
+    )
+    fig.update_layout(title=title, height=140 + 40 * len(frame), margin={"l": 380}, xaxis_tickformat=".0%")
+    return fig
+
+
+def _cell(value: object, fmt: str) -> str:
+    """A table cell: counts with thousands separators, small numbers with 4 digits, yes/NO for booleans."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "NO"
+    if fmt == "num" and isinstance(value, (int, float)):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+    return format(value, fmt) if fmt else str(value)
+
+
+def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in formats)
+    rows = []
+    for r in frame.to_dict("records"):
+        cells = [f"<td>{html.escape(_cell(r.get(col), fmt))}</td>" for col, fmt in formats.items()]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table border=1 cellpadding=3><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def build(v: Validation) -> str:
+    """The report as one HTML string (plotly.js inlined, so it works offline)."""
+    p = v.reps.params
+    within = int(v.targets["within"].sum())
+    parts: list[str | go.Figure] = [
+        f"<h1>Ketensim validation: {html.escape(v.scenario)}</h1>",
+        f"<p>{len(v.reps.seeds)} replications (seeds {', '.join(map(str, v.reps.seeds))}); scale {p.run.scale}; "
+        f"years {p.run.start_year}-{p.run.start_year + p.run.years - 1} (outcomes are means over these years; "
+        f"the Dutch figures are for {BASE_YEAR}). Counts are national. VT reports are child-related: the target is half "
+        f"of all VT reports. <b>{within} of {len(v.targets)} targets within tolerance.</b></p>",
+        "<h2>1. Model vs. Dutch figures</h2>",
+        _table(
+            v.targets,
+            {
+                "target": "",
+                "real": "num",
+                "tolerance": "num",
+                "model": "num",
+                "ci_low": "num",
+                "ci_high": "num",
+                "z": ".2f",
+                "within": "",
+            },
+        ),
+        _target_figure(v.targets),
+        "<h2>2. Stocks and flows over time</h2><p>Band: 95% of replications; black: the Dutch figure for 2022 with its tolerance.</p>",
+        *_series_figures(v),
+    ]
+    if v.staff is not None:
+        parts += [
+            "<h2>3. Staff shortage (Raad and GI staffing cut as in 2019-2022)</h2>",
+            "<p>Scenario <code>scenarios/validation/staff_shortage_2019_2022.toml</code> vs. the validated scenario, "
+            "paired (same seeds). Relative change with 95% interval.</p>",
+            _table(
+                v.staff,
+                {
+                    "label": "",
+                    "a_mean": "num",
+                    "b_mean": "num",
+                    "relative": "+.1%",
+                    "relative_low": "+.1%",
+                    "relative_high": "+.1%",
+                },
+            ),
+            _bars(
+                v.staff[v.staff["outcome"].isin(FLOW_OUTCOMES)],
+                "relative",
+                "label",
+                "Relative change of the chain's flows, staff shortage vs. baseline (95% interval)",
+                "relative_low",
+                "relative_high",
+            ),
+        ]
+    if v.shock is not None:
+        sp = v.shock_placed
+        parts += [
+            "<h2>4. Financial shock with matched controls</h2>",
+            "<p>Scenario <code>scenarios/validation/financial_shock_matched.toml</code>. Share of children with a "
+            "protection measure, placed, and court-placed during each year: hit families, matched families (same "
+            "pre-shock risk, not hit) and all other families; before the shock and in the three years after it began.</p>",
+            _table(
+                v.shock, {"group": "", "period": "", "rate_with_measure": ".4f", "rate_placed": ".4f", "rate_court_placed": ".4f"}
+            ),
+            f"<p>Children of hit families placed from {int(sp['from_year'])} to the end of the run: "
+            f"<b>{sp['hit_children_placed']:,.0f}</b> (95% interval {sp['ci_low']:,.0f} - {sp['ci_high']:,.0f}; "
+            "unique children, national scale; for comparison, over a thousand children of families affected by the "
+            "toeslagenaffaire were placed).</p>",
+            _shock_figure(v.shock),
+        ]
+    if v.home_help is not None:
+        parts += [
+            "<h2>5. Intensive home help: raw vs. controlled</h2>",
+            "<p>Raw: of the families whose intensive home help ended, the share whose child was still at home at the end "
+            "and one year later. Controlled: the children who began home help in the validated scenario, followed in a "
+            "control arm without home help (<code>scenarios/validation/home_help_control_arm.toml</code>, same seeds: the "
+            "same children); share in care within 12 months of the start in each arm, and the difference.</p>",
+            _table(v.home_help, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
+        ]
+    if v.exits is not None:
+        parts += [
+            "<h2>6. Exits from placement</h2>",
+            "<p>Placements begun in the reported years with a year of follow-up: back home (reunified, or the measure "
+            "ended) within 6 and 12 months; still placed after a year.</p>",
+            _table(v.exits, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
+        ]
+    body, first = [], True
+    for part in parts:
+        if isinstance(part, go.Figure):
+            body.append(part.to_html(full_html=False, include_plotlyjs="inline" if first else False))
+            first = False
+        else:
+            body.append(part)
+    title = f"Ketensim validation: {v.scenario}"
+    return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>{''.join(body)}</body></html>"
+
+
+def _shock_figure(rates: pd.DataFrame) -> go.Figure:
+    order = ["before", "year 1", "year 2", "year 3"]
+    fig = go.Figure()
+    for group, g in rates.groupby("group"):
+        g = g.set_index("period").reindex(order)
+        fig.add_trace(go.Scatter(x=order, y=g["rate_with_measure"], mode="lines+markers", name=f"{group}: measure"))
+        fig.add_trace(
+            go.Scatter(x=order, y=g["rate_placed"], mode="lines+markers", line={"dash": "dot"}, name=f"{group}: placed")
+        )
+    fig.update_layout(title="Rates per child and year: hit vs. matched vs. other families", height=380, yaxis_tickformat=".2%")
+    return fig
+
+
+def write(v: Validation, path: Path) -> None:
+    """Write the report to ``path``."""
+    path.write_text(build(v), encoding="utf-8")
