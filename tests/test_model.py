@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT, small
 
 from sim.experiments.runs import run_once
-from sim.model.chain import ChainModel, _smallest_first
+from sim.model.chain import ChainModel
+from sim.model.initial import smallest_first
 from sim.model.population import Legal, Setting, State
 
 
@@ -137,8 +138,8 @@ def test_measures_end_at_majority():
         model.step()
     pop = model.population
     assert pop.age_months.max() < 18 * 12
-    assert model.flows  # flows were counted
-    assert sum(f.get("ots_outflow", 0) + f.get("guardianship_ends", 0) for f in model.flows.values()) > 0
+    assert model.ledger.flows  # flows were counted
+    assert sum(f.get("ots_outflow", 0) + f.get("guardianship_ends", 0) for f in model.ledger.flows.values()) > 0
 
 
 def test_every_report_has_exactly_one_reporter():
@@ -156,4 +157,4 @@ def test_initial_stocks_pick_the_same_children_as_a_full_stable_sort(k):
     with_nan[rng.random(1000) < 0.1] = np.nan
     # the second is all ties; the third has fewer than k numbers for the largest k
     for key in (rng.normal(size=1000), rng.integers(0, 5, 1000).astype(float), with_nan):
-        np.testing.assert_array_equal(_smallest_first(key, k), np.argsort(key, kind="stable")[:k])
+        np.testing.assert_array_equal(smallest_first(key, k), np.argsort(key, kind="stable")[:k])

@@ -29,7 +29,7 @@ class StepModel(ChainModel):
 
 
 def _monthly(model: ChainModel) -> pd.DataFrame:
-    frame = pd.DataFrame(model.monthly)
+    frame = pd.DataFrame(model.ledger.monthly)
     if frame.empty:
         return frame
     counts = [c for c in frame.columns if c.startswith("n_")]

@@ -13,65 +13,7 @@ import pandas as pd
 
 from sim.model.chain import ChainModel
 from sim.model.episodes import exits_from_placement, home_help_at_home
-
-# Yearly flows, in the units Dutch statistics use, and what each means.
-FLOWS: dict[str, str] = {
-    "vt_reports": "reports (meldingen) about children to Veilig Thuis, incl. re-reports",
-    "vt_reports_police": "reports by the police",
-    "vt_reports_school": "reports by schools",
-    "vt_reports_gp": "reports by GPs and youth health care",
-    "vt_reports_care_provider": "reports by care providers",
-    "vt_reports_network": "reports by family, neighbours and others",
-    "vt_rereports": "reports about children already known to the chain",
-    "vt_closed_at_triage": "reports closed at VT's safety assessment",
-    "vt_triage_to_help": "reports VT handed straight to voluntary help",
-    "vt_investigations": "VT investigations started",
-    "vt_investigation_to_help": "VT investigations ending in voluntary help",
-    "raad_referrals_from_vt": "cases VT referred to the Raad",
-    "raad_referrals_from_local_team": "cases the local team referred to the Raad",
-    "raad_referrals_from_gi": "placed children a GI referred to the Raad (ending authority)",
-    "raad_protection_investigations": "Raad protection investigations started",
-    "raad_requests": "Raad requests to the court",
-    "ots_requests": "Raad requests for a supervision order (OTS)",
-    "placement_requests": "OTS requests that include a placement authorisation",
-    "hearings": "court hearings held",
-    "requests_refused": "requests the judge refused",
-    "provisional_requests": "requests for a provisional (emergency) order",
-    "ots_starts": "regular OTS starts",
-    "ots_extensions": "OTS extended at a yearly review",
-    "provisional_orders": "provisional (emergency) orders",
-    "placement_authorisations": "placement authorisations granted (machtiging uithuisplaatsing)",
-    "guardianship_starts": "guardianship (voogdij) starts",
-    "ots_ends": "OTS (or lapsed provisional orders) ended by decision, not at majority",
-    "ots_outflow": "OTS ended for any reason (decision, majority, guardianship, a provisional order followed by a regular OTS)",
-    "provisional_converted": "provisional orders followed by a regular OTS (CBS counts two measures)",
-    "guardianship_ends": "GI guardianships ended (majority, or passed to the foster parents)",
-    "guardianship_to_foster_parents": "GI guardianships passed to the foster parents",
-    "help_requests": "families' own requests for help to the local team",
-    "help_starts": "starts of ordinary voluntary help",
-    "home_help_referrals": "families put on the list for intensive home help",
-    "home_help_starts": "starts of intensive home help",
-    "placements_started": "placements started (incl. after a wait)",
-    "placements_voluntary": "voluntary placements started",
-    "placements_court": "court-ordered placements started",
-    "placement_moves": "moves between care places (breakdowns)",
-    "foster_breakdowns": "foster placements ended unplanned",
-    "foster_planned_ends": "foster placements ended as planned",
-    "reunifications": "children back home from care",
-    "placements_ended_majority": "placements ended because the child turned 18",
-    "unwarranted_vt_investigations": "VT investigations of children below the concern threshold",
-    "unwarranted_raad_investigations": "Raad investigations of children below the concern threshold",
-    "unwarranted_measures": "OTS starts for children below the serious threshold",
-    "unwarranted_guardianships": "guardianships for children below the placement threshold",
-    "unwarranted_placements": "placements of children below the placement threshold",
-    "missed_children": "children seriously harmed while no adequate help was in place (unknown, waiting or under investigation)",
-    "harm_incidents": "serious-harm incidents, all children",
-    "harm_unknown_to_chain": "serious-harm incidents to children the chain did not know",
-    "harm_in_care": "serious-harm incidents to children in care",
-    "second_assessments": "decisions with an independent second assessor",
-    "publicised_incidents": "publicised incidents (regelreflex)",
-}
-COST_ROUTES = ("vt", "raad", "voluntary_help", "home_help", "guardians", "foster", "gezinshuis", "residential")
+from sim.model.ledger import COST_ROUTES, FLOWS, WAITS
 
 
 @dataclass
@@ -88,35 +30,38 @@ class RunResult:
 
 def collect(model: ChainModel) -> RunResult:
     """Turn a finished model into tidy tables at national scale."""
-    run = model.params.run
+    run, ledger = model.params.run, model.ledger
+    unknown = ledger.unknown_keys()
+    if unknown:
+        raise KeyError(f"flows counted but not registered in sim/model/ledger.py: {', '.join(sorted(unknown))}")
     scale = 1 / run.scale
     years = list(range(run.start_year, run.start_year + run.years))
 
-    monthly = pd.DataFrame(model.monthly)
+    monthly = pd.DataFrame(ledger.monthly)
     monthly = monthly[monthly["year"].isin(years)].reset_index(drop=True)
     count_cols = [c for c in monthly.columns if c.startswith("n_")]
     monthly[count_cols] = monthly[count_cols].astype(float) * scale
 
     rows = []
     for year in years:
-        flows = model.flows.get(year, {})
+        flows = ledger.flows.get(year, {})
         row: dict[str, float] = {"year": year}
         row.update({k: flows.get(k, 0) * scale for k in FLOWS})
-        waits = model.waits.get(year, {})
-        for name in ("vt_investigation", "home_help", "raad_investigation", "guardian", "placement"):
+        waits = ledger.waits.get(year, {})
+        for name in WAITS:
             values = waits.get(name, [])
             row[f"mean_wait_{name}_months"] = float(np.mean(values)) if values else float("nan")
         in_care = waits.get("time_in_care", [])
         row["mean_time_in_care_months"] = float(np.mean(in_care)) if in_care else float("nan")
         rows.append(row)
     yearly = pd.DataFrame(rows)
-    uniques = pd.DataFrame(model.yearly_stocks)
+    uniques = pd.DataFrame(ledger.yearly_stocks)
     uniques = uniques[uniques["year"].isin(years)].astype(float)
     uniques.iloc[:, 1:] = uniques.iloc[:, 1:] * scale
     year_end = monthly[monthly["month"] == 12].drop(columns=["time", "month"])
     yearly = yearly.merge(uniques, on="year", how="left").merge(year_end, on="year", how="left", suffixes=("", "_dec"))
 
-    equity = pd.DataFrame(model.equity)
+    equity = pd.DataFrame(ledger.equity)
     equity = equity[equity["year"].isin(years)].reset_index(drop=True)
     for col in ("n_with_measure", "n_placed", "n_court_placed"):
         equity[col.replace("n_", "rate_")] = equity[col] / equity["n_children"].where(equity["n_children"] > 0)
@@ -125,7 +70,7 @@ def collect(model: ChainModel) -> RunResult:
 
     costs = pd.DataFrame(
         [
-            {"year": y, "route": r, "euro": model.flows.get(y, {}).get(f"cost_{r}", 0.0) * scale}
+            {"year": y, "route": r, "euro": ledger.flows.get(y, {}).get(f"cost_{r}", 0.0) * scale}
             for y in years
             for r in COST_ROUTES
         ]

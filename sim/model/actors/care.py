@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.actors.base import Actor
 from sim.model.cases import Case
+from sim.model.params import CareParams
 from sim.model.population import Setting, State
 from sim.model.queues import CapacityQueue
 
@@ -29,28 +31,33 @@ _CUMULATIVE_YOUNG = np.cumsum(PREFERENCE_YOUNG).tolist()
 _CUMULATIVE_ADOLESCENT = np.cumsum(PREFERENCE_ADOLESCENT).tolist()
 
 
-class Care:
+class Care(Actor[CareParams]):
     """The places in care, the waiting list for them, moves and breakdowns."""
 
-    def __init__(self, model: ChainModel) -> None:
+    section = "care"
+
+    def __init__(self, chain: ChainModel) -> None:
         """Create the care settings at the run's scale."""
-        p = model.params.care
-        self.model = model
-        self.p = p
-        self.rng = model.streams["care"]
+        super().__init__(chain)
+        p = self.p
         self.places = {
-            Setting.FOSTER: CapacityQueue[Case]("foster", model.scaled(p.foster_capacity)),
-            Setting.GEZINSHUIS: CapacityQueue[Case]("gezinshuis", model.scaled(p.gezinshuis_capacity)),
-            Setting.RESIDENTIAL: CapacityQueue[Case]("residential", model.scaled(p.residential_capacity)),
+            Setting.FOSTER: CapacityQueue[Case]("foster", chain.scaled(p.foster_capacity)),
+            Setting.GEZINSHUIS: CapacityQueue[Case]("gezinshuis", chain.scaled(p.gezinshuis_capacity)),
+            Setting.RESIDENTIAL: CapacityQueue[Case]("residential", chain.scaled(p.residential_capacity)),
         }
         self.waiting = CapacityQueue[Case]("placement", 0)  # a waiting list only: places are above
 
+    def release(self, case: Case, leaving: str) -> None:
+        """A place in care, or a place on the waiting list for one: the child leaves care for ``leaving``."""
+        if case.setting != Setting.HOME or case.state == State.PLACEMENT_WAIT:
+            self.end_placement(case, leaving=leaving)
+
     def request(self, case: Case, *, court: bool) -> None:
         """A placement is decided (voluntarily or by court order); the child waits for a place."""
-        self.model.count("placement_requests_care")
+        self.ledger.count("placement_requests_care")
         case.court_placement = court
         case.state = State.PLACEMENT_WAIT
-        self.waiting.join(case, self.model.time)
+        self.waiting.join(case, self.chain.time)
 
     def _preferred(self, case: Case) -> list[Setting]:
         cumulative = _CUMULATIVE_YOUNG if case.age_years < 12 else _CUMULATIVE_ADOLESCENT
@@ -58,7 +65,7 @@ class Care:
         return [first] + [s for s in SETTINGS if s != first]
 
     def _place(self, case: Case, order: list[Setting]) -> bool:
-        m = self.model
+        m = self.chain
         for setting in order:
             if self.places[setting].start(case):
                 case.setting = setting
@@ -70,27 +77,27 @@ class Care:
     def step(self) -> None:
         """Monthly: breakdowns and moves, then place waiting children in free places."""
         self._breakdowns()
-        m = self.model
+        m, ledger = self.chain, self.ledger
         still: list[tuple[Case, float]] = []
         for case, since in self.waiting.take_all():
             if self._place(case, self._preferred(case)):
-                m.count("placements_started")
-                m.count("placements_court" if case.court_placement else "placements_voluntary")
-                m.count_if_unwarranted("unwarranted_placements", case, m.params.population.placement_threshold)
-                m.record_wait("placement", m.time - since)
+                ledger.count("placements_started")
+                ledger.count("placements_court" if case.court_placement else "placements_voluntary")
+                ledger.count_if_unwarranted("unwarranted_placements", case.truth, m.params.population.placement_threshold)
+                ledger.record_wait("placement", m.time - since)
                 case.placed_since = m.time
                 group = int(m.population.group[m.population.household[case.child]])
                 m.placement_log.begin(case.child, m.time, court=case.court_placement, group=group)
                 case.set_relief(0.0)
                 if not case.court_placement:
-                    m.local_team.schedule_placement_review(case)
+                    self.routes.schedule_placement_review(case)
             else:
                 still.append((case, since))
         for case, since in still:
             self.waiting.join(case, since)
 
     def _breakdowns(self) -> None:
-        m = self.model
+        m = self.chain
         pop = m.population
         placed = np.flatnonzero(pop.setting != Setting.HOME)  # vectorised over all children
         u = self.rng.random(len(placed))
@@ -100,9 +107,9 @@ class Care:
         for child in placed[u < hazard]:
             case = m.cases[int(child)]
             old = case.setting
-            m.count("placement_moves")
+            self.ledger.count("placement_moves")
             if old == Setting.FOSTER:
-                m.count("foster_breakdowns")
+                self.ledger.count("foster_breakdowns")
             self.places[old].release(case)
             # after a breakdown the child moves to another free place, preferring another
             # setting; the place it just left is free, so a place is always found
@@ -114,21 +121,21 @@ class Care:
         ``reunified`` (or the measure ended), ``majority`` (turned 18), or
         ``foster_guardianship`` (the foster parents became the guardians).
         """
-        m = self.model
+        m, ledger = self.chain, self.ledger
         if case.setting != Setting.HOME:
             setting = case.setting
             self.places[setting].release(case)
             if setting == Setting.FOSTER:
-                m.count("foster_planned_ends")
-            m.count("placements_ended")
-            m.count("reunifications" if leaving == "reunified" else f"placements_ended_{leaving}")
-            m.record_wait("time_in_care", m.time - (case.placed_since or m.time))
+                ledger.count("foster_planned_ends")
+            ledger.count("placements_ended")
+            ledger.count("reunifications" if leaving == "reunified" else f"placements_ended_{leaving}")
+            ledger.record_wait("time_in_care", m.time - (case.placed_since or m.time))
             m.placement_log.finish(case.child, m.time, leaving)
         else:
             self.waiting.withdraw(case)
         case.placed_since = None
         case.court_placement = False
-        m.local_team.reviews.clear(case.child)
+        self.routes.stop_placement_review(case)
         case.setting = Setting.HOME
         if case.state in (State.PLACED, State.PLACEMENT_WAIT):
             case.state = State.HOME  # the caller decides the next state

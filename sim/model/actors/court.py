@@ -9,30 +9,34 @@ uithuisplaatsing), a measure ending parental authority (guardianship), and provi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from sim.model.actors.base import Actor
 from sim.model.cases import Case
+from sim.model.params import CourtParams
 from sim.model.population import Legal, State
 from sim.model.staff import StaffPool
 
 if TYPE_CHECKING:
     from sim.model.chain import ChainModel
+    from sim.model.routing import Request
 
-Request = Literal["ots", "ots_placement", "guardianship", "provisional", "placement"]
 
-
-class Court:
+class Court(Actor[CourtParams]):
     """The juvenile courts."""
 
-    def __init__(self, model: ChainModel) -> None:
+    section = "court"
+
+    def __init__(self, chain: ChainModel) -> None:
         """Create the judges and the hearing capacity."""
-        p = model.params.court
-        self.model = model
-        self.p = p
-        self.rng = model.streams["court"]
-        self.judges = StaffPool(model, "court", model.scaled(p.n_judges))
-        self.hearings_per_month = max(1.0, len(self.judges) * p.hearings_per_judge_month)
+        super().__init__(chain)
+        self.judges = StaffPool(chain, "court", chain.scaled(self.p.n_judges))
+        self.hearings_per_month = max(1.0, len(self.judges) * self.p.hearings_per_judge_month)
         self.requests: dict[int, Request] = {}
+
+    def release(self, case: Case, leaving: str) -> None:
+        """A request waiting for its hearing."""
+        self.requests.pop(case.unique_id, None)
 
     @property
     def pending(self) -> int:
@@ -54,40 +58,40 @@ class Court:
 
     def hearing(self, case: Case) -> None:
         """Hold the hearing and decide."""
-        m = self.model
+        routes = self.routes
         request = self.requests.pop(case.unique_id)
         judge = self.judges.pick(self.rng)
-        contra = m.params.contradiction
+        contra = self.chain.params.contradiction
         # a lawyer for the parents and one for the child each bring a view into court
         represented = int(self.rng.random() < contra.legal_aid_share) + int(self.rng.random() < contra.child_representative_share)
         cut = contra.legal_aid_anchoring_cut if represented else 0.0
-        anchoring = m.params.decisions.judge_anchoring * (1 - cut)
-        perceived = m.assess(case, judge, self.rng, anchoring=anchoring, legal_aid=represented)
-        shift = judge.values + m.climate
+        anchoring = self.chain.params.decisions.judge_anchoring * (1 - cut)
+        perceived = self.judgement.assess(case, judge, self.rng, anchoring=anchoring, legal_aid=represented)
+        shift = judge.values + self.chain.climate
         # judges, too, tend to overestimate the benefit of placement (they lean more to
         # protective placement than social workers, sources.md)
-        place_at = m.placement_bar(self.p.placement_grant_threshold)
-        m.count("hearings")
+        place_at = self.judgement.placement_bar(self.p.placement_grant_threshold)
+        self.ledger.count("hearings")
         if request == "guardianship":
             if perceived > self.p.guardianship_grant_threshold + shift:
-                m.guardians.start_guardianship(case)
+                routes.start_guardianship(case)
             else:
-                m.guardians.resume(case)
+                routes.resume_measure(case)
             return
         if request == "placement":  # a GI asks to place a child already under OTS
             if perceived > place_at + shift:
-                m.count("placement_authorisations")
-                m.care.request(case, court=True)
-            m.guardians.resume(case)
+                self.ledger.count("placement_authorisations")
+                routes.to_care(case, court=True)
+            routes.resume_measure(case)
             return
         if perceived <= self.p.grant_threshold + shift:
-            m.count("requests_refused")
+            self.ledger.count("requests_refused")
             if case.legal != Legal.NONE:
-                m.guardians.end_measure(case)
+                routes.end_measure(case)
             elif case.state == State.PLACED:
-                m.local_team.review_voluntary_placement(case)
+                routes.to_placement_review(case)
             elif request != "provisional":
-                m.local_team.start_help(case)
+                routes.to_help(case)
             return
         authorise = request in ("ots_placement", "provisional") and (perceived > place_at + shift or request == "provisional")
-        m.guardians.start_measure(case, authorise=authorise, provisional=request == "provisional")
+        routes.start_measure(case, authorise=authorise, provisional=request == "provisional")

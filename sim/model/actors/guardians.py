@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.actors.base import Actor
 from sim.model.cases import Case
+from sim.model.params import GuardianParams
 from sim.model.population import Legal, Setting, State
 from sim.model.queues import CapacityQueue
 from sim.model.staff import StaffPool
@@ -21,17 +23,21 @@ if TYPE_CHECKING:
     from sim.model.chain import ChainModel
 
 
-class Guardians:
+class Guardians(Actor[GuardianParams]):
     """The GIs' family guardians, with caseloads and a waiting list."""
 
-    def __init__(self, model: ChainModel) -> None:
+    section = "guardians"
+
+    def __init__(self, chain: ChainModel) -> None:
         """Create the guardians and their caseload capacity."""
-        p = model.params.guardians
-        self.model = model
-        self.p = p
-        self.rng = model.streams["guardians"]
-        self.staff = StaffPool(model, "guardian", model.scaled(p.n_guardians))
-        self.caseloads = CapacityQueue[Case]("guardian", round(len(self.staff) * p.max_caseload_children))
+        super().__init__(chain)
+        self.staff = StaffPool(chain, "guardian", chain.scaled(self.p.n_guardians))
+        self.caseloads = CapacityQueue[Case]("guardian", round(len(self.staff) * self.p.max_caseload_children))
+
+    def release(self, case: Case, leaving: str) -> None:
+        """A place in a guardian's caseload or on the waiting list for one."""
+        self.caseloads.release(case)
+        self.caseloads.withdraw(case)
 
     def families_per_guardian(self) -> float:
         """Mean caseload in families per guardian (the unit Dutch figures use)."""
@@ -39,7 +45,7 @@ class Guardians:
 
     def step(self) -> None:
         """Monthly: guardianships pass to foster parents; free guardians take waiting children."""
-        m = self.model
+        m = self.chain
         pop = m.population
         fostered = np.flatnonzero(pop.setting == Setting.FOSTER)  # few: filter these, not every child
         eligible = fostered[pop.legal[fostered] == Legal.GUARDIANSHIP]
@@ -48,64 +54,66 @@ class Guardians:
             # the foster parents become the guardians: the child stays with them, the GI and
             # the chain step out; from now on the foster family is the child's household
             case = m.cases[int(child)]
-            m.count("guardianship_ends")
-            m.count("guardianship_to_foster_parents")
-            m.close_case(case, leaving="foster_guardianship")
-            m.population.join_household(int(child), m.population.stable_household(self.rng))
+            self.ledger.count("guardianship_ends")
+            self.ledger.count("guardianship_to_foster_parents")
+            self.routes.close(case, leaving="foster_guardianship")
+            pop.join_household(int(child), pop.stable_household(self.rng))
         self._assign()
 
     def _assign(self) -> None:
         """Free guardians take waiting children, first come first served."""
-        for case in self.caseloads.admit(self.model.time):
+        for case in self.caseloads.admit(self.chain.time):
             case.guardian = self.staff.pick(self.rng)
             if case.state == State.MEASURE_HOME:
-                self._supervise(case)  # full guidance now that a guardian is there
+                self.supervise(case)  # full guidance now that a guardian is there
 
-    def _supervise(self, case: Case) -> None:
+    def supervise(self, case: Case) -> None:
+        """A child under a measure who lives at home gets the guardian's guidance (half of it while waiting for one)."""
         if case.state not in (State.PLACED, State.PLACEMENT_WAIT):
             case.state = State.MEASURE_HOME
             # guidance by a guardian works like ordinary help; without one, half of it
-            relief = self.model.params.local_team.help_effect
+            relief = self.routes.guidance_effect
             case.set_relief(relief if case.guardian is not None else relief / 2)
 
-    def _need_guardian(self, case: Case) -> None:
+    def need_guardian(self, case: Case) -> None:
+        """Join the waiting list for a guardian unless the case has one (or is already waiting)."""
         if case.guardian is None and case.unique_id not in self.caseloads.in_service:
-            self.caseloads.join(case, self.model.time)  # no-op if already waiting
+            self.caseloads.join(case, self.chain.time)  # no-op if already waiting
 
     def start_measure(self, case: Case, *, authorise: bool, provisional: bool = False) -> None:
         """The court granted a (provisional) supervision order, perhaps with placement authorisation."""
-        m = self.model
+        m, ledger = self.chain, self.ledger
         if provisional:
-            m.count("provisional_orders")
+            ledger.count("provisional_orders")
         else:
             if case.legal == Legal.OTS:
                 # a provisional order becomes a regular OTS: CBS counts two measures, the
                 # provisional one ending as the regular one starts (so does the outflow
                 # behind the 2.3-year duration target)
-                m.count("ots_outflow")
-                m.count("provisional_converted")
-            m.count("ots_starts")
-            m.count_if_unwarranted("unwarranted_measures", case, m.params.population.serious_threshold)
-            m.mark_measure_start(case)
+                ledger.count("ots_outflow")
+                ledger.count("provisional_converted")
+            ledger.count("ots_starts")
+            ledger.count_if_unwarranted("unwarranted_measures", case.truth, m.params.population.serious_threshold)
+            ledger.mark_measure_start(case.child)
         case.legal = Legal.OTS
-        self._need_guardian(case)
+        self.need_guardian(case)
         if authorise:
-            m.count("placement_authorisations")
+            ledger.count("placement_authorisations")
             if case.state == State.PLACED:
                 case.court_placement = True
             elif case.state != State.PLACEMENT_WAIT:
-                m.care.request(case, court=True)
-        self._supervise(case)
+                self.routes.to_care(case, court=True)
+        self.supervise(case)
         if not provisional:
             self.resume(case)
 
     def start_guardianship(self, case: Case) -> None:
         """The court ended parental authority: a GI becomes guardian until the child is 18."""
-        m = self.model
-        m.count("guardianship_starts")
+        ledger = self.ledger
+        ledger.count("guardianship_starts")
         if case.legal == Legal.OTS:
-            m.count("ots_outflow")
-        m.count_if_unwarranted("unwarranted_guardianships", case, m.params.population.placement_threshold)
+            ledger.count("ots_outflow")
+        ledger.count_if_unwarranted("unwarranted_guardianships", case.truth, self.chain.params.population.placement_threshold)
         case.legal = Legal.GUARDIANSHIP
         case.court_placement = True
         case.cancel_event()  # guardianship runs to majority (most common end, CBS)
@@ -113,47 +121,50 @@ class Guardians:
     def resume(self, case: Case) -> None:
         """Continue the order to its next yearly review."""
         if case.legal == Legal.OTS:
-            case.due(self.p.review_interval_months, self.review)
+            self.schedule_review(case, self.p.review_interval_months)
+
+    def schedule_review(self, case: Case, after_months: float) -> None:
+        """The guardian reviews the supervision order after ``after_months``."""
+        case.due(after_months, self.review)
 
     def back_from_home_help(self, case: Case) -> None:
         """Intensive home help under a measure ended: the guardian reviews at once."""
         case.state = State.MEASURE_HOME
-        self._supervise(case)  # guidance resumes
+        self.supervise(case)  # guidance resumes
         self.review(case)
 
     def end_measure(self, case: Case) -> None:
         """End a supervision order (or let a provisional order lapse)."""
-        m = self.model
-        m.count("ots_ends")
+        self.ledger.count("ots_ends")
         if case.legal == Legal.OTS:
-            m.count("ots_outflow")
-        m.close_case(case)  # ends any placement and frees the guardian's place
+            self.ledger.count("ots_outflow")
+        self.routes.close(case)  # ends any placement and frees the guardian's place
         self._assign()  # the guardian's freed place goes to the next waiting child
 
     def review(self, case: Case) -> None:
         """Yearly review of a supervision order."""
-        m = self.model
+        m, routes = self.chain, self.routes
         worker = case.guardian or self.staff.pick(self.rng)
-        perceived = m.assess(case, worker, self.rng, second_opinion=self.staff)
+        perceived = self.judgement.assess(case, worker, self.rng, second_opinion=self.staff)
         shift = worker.values + m.climate
         if case.state == State.PLACED:
             placed_months = m.time - (case.placed_since or m.time)
             if perceived < self.p.reunify_threshold + shift:
-                m.care.end_placement(case)
-                self._supervise(case)
+                routes.end_placement(case)
+                self.supervise(case)
             elif placed_months >= self.p.guardianship_after_months and perceived > self.p.guardianship_threshold + shift:
-                m.raad.refer(case, "gi", authority=True)
+                routes.to_raad(case, "gi", authority=True)
                 return
         elif case.state == State.MEASURE_HOME:
-            place_at = m.placement_bar(m.params.court.placement_grant_threshold)
+            place_at = self.judgement.placement_bar(routes.placement_grant_bar)
             if perceived < self.p.end_threshold + shift:
                 self.end_measure(case)
                 return
             if perceived > place_at + shift:
-                if not case.tried_home_help and m.local_team.home_help_available():
-                    m.local_team.offer_home_help(case)
+                if not case.tried_home_help and routes.home_help_available():
+                    routes.to_home_help(case)
                 else:
-                    m.court.file(case, "placement")
+                    routes.to_court(case, "placement")
                 return
-        m.count("ots_extensions")
+        self.ledger.count("ots_extensions")
         self.resume(case)

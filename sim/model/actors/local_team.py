@@ -16,7 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model import decisions as dec
+from sim.model.actors.base import Actor
 from sim.model.cases import Case
+from sim.model.params import LocalTeamParams
 from sim.model.population import Legal, State
 from sim.model.queues import CapacityQueue, DueTimes
 from sim.model.staff import Professional, StaffPool
@@ -30,23 +32,30 @@ MAX_HELP_ROUNDS = 3
 N_LOCAL_STAFF = 3000  # assumption: local-team workers dealing with protection cases (traits only)
 
 
-class LocalTeam:
+class LocalTeam(Actor[LocalTeamParams]):
     """Municipal local team and the youth-care providers it hands cases to."""
 
-    def __init__(self, model: ChainModel) -> None:
+    section = "local_team"
+
+    def __init__(self, chain: ChainModel) -> None:
         """Create the local team's workers and intensive home help capacity."""
-        p = model.params.local_team
-        self.model = model
-        self.p = p
-        self.rng = model.streams["local_team"]
-        self.staff = StaffPool(model, "local_team", model.scaled(N_LOCAL_STAFF))
-        self.home_help = CapacityQueue[Case]("home_help", model.scaled(p.home_help_capacity))
-        self.help_ends = DueTimes(model.population.n_children)  # ordinary help, batched
-        self.reviews = DueTimes(model.population.n_children)  # voluntary-placement reviews, batched
+        super().__init__(chain)
+        self.staff = StaffPool(chain, "local_team", chain.scaled(N_LOCAL_STAFF))
+        self.home_help = CapacityQueue[Case]("home_help", chain.scaled(self.p.home_help_capacity))
+        self.help_ends = DueTimes(chain.population.n_children)  # ordinary help, batched
+        self.reviews = DueTimes(chain.population.n_children)  # voluntary-placement reviews, batched
+
+    def release(self, case: Case, leaving: str) -> None:
+        """A home-help place or its waiting list, pending help ends and reviews, an open home-help episode."""
+        self.home_help.release(case)
+        self.home_help.withdraw(case)
+        self.help_ends.clear(case.child)
+        self.reviews.clear(case.child)
+        self.chain.home_help_log.finish(case.child, self.chain.time, "case_closed")
 
     def home_help_quality(self) -> float:
         """Quality of intensive home help now; a learning culture closes the gap to the maximum."""
-        years = max(0.0, self.model.time / 12 - self.model.params.run.warmup_years)
+        years = max(0.0, self.chain.time / 12 - self.chain.params.run.warmup_years)
         gap = self.p.home_help_quality_max - self.p.home_help_quality
         return self.p.home_help_quality + max(0.0, gap) * (1 - math.exp(-self.p.home_help_learning_rate * years))
 
@@ -62,28 +71,28 @@ class LocalTeam:
         handles all help that ended in a month at once (batches for high-volume stages,
         events for the low-volume, long-lived ones).
         """
-        self.model.count("help_starts")
+        self.ledger.count("help_starts")
         case.cancel_event()
         case.state = State.HELP
         case.help_rounds += 1
         case.set_relief(self.p.help_effect)
-        self.help_ends.set(case.child, self.model.time + self.rng.gamma(3.0, self.p.dur_help_months / 3))
+        self.help_ends.set(case.child, self.chain.time + self.rng.gamma(3.0, self.p.dur_help_months / 3))
 
     def schedule_placement_review(self, case: Case) -> None:
         """Review a voluntary placement some months from now (batched like ordinary help)."""
-        months = self.model.params.care.voluntary_review_months
-        self.reviews.set(case.child, self.model.time + self.rng.gamma(3.0, months / 3))
+        months = self.routes.placement_review_months
+        self.reviews.set(case.child, self.chain.time + self.rng.gamma(3.0, months / 3))
 
     def end_due(self) -> None:
         """Ordinary help and voluntary-placement reviews that fell due, in child order."""
-        m = self.model
+        m = self.chain
         cases = m.cases
         ended = [cases.get(child) for child in self.help_ends.pop_due(m.time).tolist()]
         ended = [case for case in ended if case is not None and case.state == State.HELP]  # else it left help another way
         if ended:
             # judged together (vectorised); then each case takes its own route
-            perceived, who = m.assess_batch(ended, self.staff, self.rng)
-            consent = m.consents_batch(self.staff.dialogue_skill[who], perceived, self.rng)
+            perceived, who = self.judgement.assess_batch(ended, self.staff, self.rng)
+            consent = self.judgement.consents_batch(self.staff.dialogue_skill[who], perceived, self.rng)
             members = self.staff.members
             for case, value, k, agrees in zip(ended, perceived.tolist(), who.tolist(), consent.tolist(), strict=True):
                 case.set_relief(0.0)
@@ -95,17 +104,17 @@ class LocalTeam:
 
     def offer_home_help(self, case: Case) -> None:
         """Put the family on the waiting list for intensive home help."""
-        self.model.count("home_help_referrals")
+        self.ledger.count("home_help_referrals")
         case.tried_home_help = True
         case.state = State.HOME_HELP_WAIT
-        self.home_help.join(case, self.model.time)
+        self.home_help.join(case, self.chain.time)
 
     def step(self) -> None:
         """Start intensive home help as places free up."""
-        m = self.model
+        m = self.chain
         quality = self.home_help_quality()
         for case in self.home_help.admit(m.time):
-            m.count("home_help_starts")
+            self.ledger.count("home_help_starts")
             group = int(m.population.group[m.population.household[case.child]])
             m.home_help_log.begin(case.child, m.time, court=case.legal != Legal.NONE, group=group)
             case.state = State.HOME_HELP
@@ -119,12 +128,12 @@ class LocalTeam:
         An intake worker judges each request (vectorised, as VT's triage); requests below
         the help threshold get advice only and never become cases.
         """
-        m = self.model
+        m = self.chain
         if len(children) == 0:
             return
-        perceived, who, case_error = m.first_look(children, self.staff, self.rng)
-        helped = dec.exceeds(perceived, m.params.veilig_thuis.help_threshold, self.staff.values[who], m.climate)
-        m.count("help_requests", len(children))
+        perceived, who, case_error = self.judgement.first_look(children, self.staff, self.rng)
+        helped = dec.exceeds(perceived, self.routes.help_bar, self.staff.values[who], m.climate)
+        self.ledger.count("help_requests", len(children))
         for i in np.flatnonzero(helped):
             case = Case(m, int(children[i]), float(case_error[i]))
             case.judgement = float(perceived[i])
@@ -134,57 +143,59 @@ class LocalTeam:
     def decide_after_help(self, case: Case) -> None:
         """The local team's judgement after a round of help."""
         worker = self.staff.pick(self.rng)
-        self.route(case, self.model.assess(case, worker, self.rng), worker)
+        self.route(case, self.judgement.assess(case, worker, self.rng), worker)
 
     def route(self, case: Case, perceived: float, worker: Professional, *, consent: bool | None = None) -> None:
         """The local team's core decision: voluntary placement, Raad, home help, help, or close."""
-        m = self.model
-        shift = worker.values + m.climate
-        place_at = m.placement_bar(self.p.voluntary_placement_threshold) + shift
+        routes = self.routes
+        shift = worker.values + self.chain.climate
+        place_at = self.judgement.placement_bar(self.p.voluntary_placement_threshold) + shift
         if consent is None:
-            consent = m.consents(worker, perceived, self.rng)
+            consent = self.judgement.consents(worker, perceived, self.rng)
         home_help_possible = not case.tried_home_help and self.home_help_available()
-        if not consent and perceived > self.p.escalate_threshold + shift + m.raad.pressure():
+        if not consent and perceived > self.p.escalate_threshold + shift + routes.raad_pressure():
             # serious, and the parents do not cooperate: only the Raad can take it further
-            m.raad.refer(case, "local_team")
+            routes.to_raad(case, "local_team")
         elif perceived > place_at and home_help_possible and perceived < place_at + self.p.alternative_margin:
             # intensive home help is tried first where it is available and the case is not
             # clearly beyond it (the alternative to placement, docs/MODEL.md lever 2)
             self.offer_home_help(case)
         elif perceived > place_at and consent:
-            m.care.request(case, court=False)
+            routes.to_care(case, court=False)
         elif perceived > self.p.home_help_threshold + shift and home_help_possible:
             self.offer_home_help(case)
-        elif perceived > m.params.veilig_thuis.help_threshold + shift and case.help_rounds < MAX_HELP_ROUNDS:
+        elif perceived > routes.help_bar + shift and case.help_rounds < MAX_HELP_ROUNDS:
             self.start_help(case)
         else:
-            m.close_case(case)
+            routes.close(case)
 
     def finish_home_help(self, case: Case) -> None:
         """Intensive home help ends; with a chance set by its quality, its effect lasts."""
-        m = self.model
+        m = self.chain
         self.home_help.release(case)
         m.home_help_log.finish(case.child, m.time, "ended")
         case.set_relief(0.0)
         if self.rng.random() < self.p.home_help_lasting * self.home_help_quality():
             m.population.resolve_family_stressors(case.child)
-        m.count("home_help_ends")
+        self.ledger.count("home_help_ends")
         if case.legal != Legal.NONE:
-            m.guardians.back_from_home_help(case)
+            self.routes.back_from_home_help(case)
         else:
             self.decide_after_help(case)
         self.step()  # the freed place goes to the next family at once
 
     def review_voluntary_placement(self, case: Case) -> None:
         """Periodic review of a voluntary placement: return home, continue, or ask the Raad."""
-        m = self.model
+        routes = self.routes
         worker = self.staff.pick(self.rng)
-        perceived = m.assess(case, worker, self.rng)
-        shift = worker.values + m.climate
-        if perceived < m.params.guardians.reunify_threshold + shift:
-            m.care.end_placement(case)
+        perceived = self.judgement.assess(case, worker, self.rng)
+        shift = worker.values + self.chain.climate
+        if perceived < routes.reunify_bar + shift:
+            routes.end_placement(case)
             self.start_help(case)
-        elif perceived > self.p.escalate_threshold + shift + m.raad.pressure() and self.rng.random() < self.p.withdraw_consent:
-            m.raad.refer(case, "local_team")
+        elif (
+            perceived > self.p.escalate_threshold + shift + routes.raad_pressure() and self.rng.random() < self.p.withdraw_consent
+        ):
+            routes.to_raad(case, "local_team")
         else:
             self.schedule_placement_review(case)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.model.actors.base import Actor
 from sim.model.cases import Case
+from sim.model.params import RaadParams
 from sim.model.population import Legal, State
 from sim.model.queues import CapacityQueue
 from sim.model.staff import StaffPool
 
 if TYPE_CHECKING:
     from sim.model.chain import ChainModel
+    from sim.model.routing import Source
 
 # Threshold rise per unit of (waiting list / capacity): a long queue makes the Raad more
 # selective (assumption: resource pressure on thresholds, docs/MODEL.md section 3).
@@ -25,48 +28,53 @@ PRESSURE_PER_QUEUE = 0.3
 MAX_QUEUE_RATIO = 2.0  # beyond twice its capacity the queue adds no further pressure
 
 
-class Raad:
+class Raad(Actor[RaadParams]):
     """Child Protection Board."""
 
-    def __init__(self, model: ChainModel) -> None:
+    section = "raad"
+
+    def __init__(self, chain: ChainModel) -> None:
         """Create the Raad's investigators and investigation capacity."""
-        p = model.params.raad
-        self.model = model
-        self.p = p
-        self.rng = model.streams["raad"]
-        self.staff = StaffPool(model, "raad", model.scaled(p.n_staff))
-        self.investigations = CapacityQueue[Case]("raad_investigation", round(len(self.staff) * p.investigations_per_staff))
+        super().__init__(chain)
+        self.staff = StaffPool(chain, "raad", chain.scaled(self.p.n_staff))
+        self.investigations = CapacityQueue[Case]("raad_investigation", round(len(self.staff) * self.p.investigations_per_staff))
         self.authority_cases: set[int] = set()  # case ids investigated for ending parental authority
+
+    def release(self, case: Case, leaving: str) -> None:
+        """An investigation place or a place on its waiting list."""
+        self.investigations.release(case)
+        self.investigations.withdraw(case)
+        self.authority_cases.discard(case.unique_id)
 
     def pressure(self) -> float:
         """Threshold rise from the waiting list."""
         return PRESSURE_PER_QUEUE * min(MAX_QUEUE_RATIO, len(self.investigations) / max(1, self.investigations.capacity))
 
-    def refer(self, case: Case, source: str, *, emergency: bool = False, authority: bool = False) -> None:
+    def refer(self, case: Case, source: Source, *, emergency: bool = False, authority: bool = False) -> None:
         """A case arrives at the Raad (from VT, the local team, or a GI for ending authority)."""
-        m = self.model
+        m, count = self.chain, self.ledger.count
         case.cancel_event()
-        m.local_team.reviews.clear(case.child)  # a voluntary placement's review waits for the Raad
-        m.count("raad_referrals")
-        m.count(f"raad_referrals_from_{source}")
+        self.routes.stop_placement_review(case)  # a voluntary placement's review waits for the Raad
+        count("raad_referrals")
+        count(f"raad_referrals_from_{source}")
         if case.state not in (State.PLACED, State.MEASURE_HOME, State.PLACEMENT_WAIT):
             case.state = State.RAAD
         if authority:
             self.authority_cases.add(case.unique_id)
         self.investigations.join(case, m.time)
         if emergency:
-            m.count("provisional_requests")
-            m.court.file(case, "provisional")
+            count("provisional_requests")
+            self.routes.to_court(case, "provisional")
 
     def step(self) -> None:
         """Start investigations as investigators free up."""
-        m = self.model
+        m, ledger = self.chain, self.ledger
         for case in self.investigations.admit(m.time):
-            m.count("raad_investigations")
+            ledger.count("raad_investigations")
             if case.unique_id not in self.authority_cases:
-                m.count("raad_protection_investigations")
-                m.count_if_unwarranted("unwarranted_raad_investigations", case, m.params.population.concern_threshold)
-            m.count_cost("raad", m.params.costs.raad_investigation)
+                ledger.count("raad_protection_investigations")
+                ledger.count_if_unwarranted("unwarranted_raad_investigations", case.truth, m.params.population.concern_threshold)
+            ledger.count_cost("raad", m.params.costs.raad_investigation)
             case.due(self.rng.gamma(5.0, self.p.dur_investigation_months / 5), self.finish)
 
     def finish(self, case: Case) -> None:
@@ -77,33 +85,33 @@ class Raad:
 
     def _decide(self, case: Case) -> None:
         """Request a measure, refer back to voluntary help, or close."""
-        m = self.model
+        routes, count = self.routes, self.ledger.count
         worker = self.staff.pick(self.rng)
-        perceived = m.assess(case, worker, self.rng, second_opinion=self.staff, investigation=True)
-        shift = worker.values + m.climate + self.pressure()
+        perceived = self.judgement.assess(case, worker, self.rng, second_opinion=self.staff, investigation=True)
+        shift = worker.values + self.chain.climate + self.pressure()
         if case.unique_id in self.authority_cases:
             self.authority_cases.discard(case.unique_id)
-            if perceived > m.params.guardians.guardianship_threshold + shift:
-                m.count("raad_requests")
-                m.count("guardianship_requests")
-                m.court.file(case, "guardianship")
+            if perceived > routes.authority_bar + shift:
+                count("raad_requests")
+                count("guardianship_requests")
+                routes.to_court(case, "guardianship")
             else:
-                m.guardians.resume(case)
+                routes.resume_measure(case)
             return
         if perceived > self.p.request_threshold + shift:
-            m.count("raad_requests")
-            m.count("ots_requests")
-            place_at = m.placement_bar(self.p.placement_request_threshold)
+            count("raad_requests")
+            count("ots_requests")
+            place_at = self.judgement.placement_bar(self.p.placement_request_threshold)
             wants_placement = case.state == State.PLACED or perceived > place_at + shift
             if wants_placement:
-                m.count("placement_requests")
-            m.court.file(case, "ots_placement" if wants_placement else "ots")
+                count("placement_requests")
+            routes.to_court(case, "ots_placement" if wants_placement else "ots")
         elif case.legal != Legal.NONE:
-            m.guardians.end_measure(case)
+            routes.end_measure(case)
         elif case.state == State.PLACED:
-            m.local_team.review_voluntary_placement(case)
-        elif perceived > m.params.veilig_thuis.help_threshold + shift:
-            m.count("raad_referred_back")
-            m.local_team.start_help(case)
+            routes.to_placement_review(case)
+        elif perceived > routes.help_bar + shift:
+            count("raad_referred_back")
+            routes.to_help(case)
         else:
-            m.close_case(case)
+            routes.close(case)
