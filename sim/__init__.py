@@ -1,9 +1,30 @@
-"""Ketensim: an agent-based simulation of the Dutch youth-protection chain (jeugdbeschermingsketen)."""
+"""Ketensim: an agent-based simulation of the Dutch youth-protection chain (jeugdbeschermingsketen).
+
+The names a notebook needs, imported on first use (so ``import sim`` and the command line
+stay light): ``Params``, ``load_scenario``, ``ScenarioError``, ``ChainModel``,
+``run_once``, ``replicate``, ``paired_differences``. The layout is in docs/ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.2.0"
 
-from sim.experiments.runs import paired_differences, replicate, run_once  # noqa: E402
-from sim.model.chain import ChainModel  # noqa: E402
-from sim.model.params import Params, ScenarioError, load_scenario  # noqa: E402
+_WHERE = {
+    "ChainModel": "sim.model.chain",
+    "Params": "sim.model.params",
+    "ScenarioError": "sim.model.params",
+    "load_scenario": "sim.model.params",
+    "paired_differences": "sim.experiments.runs",
+    "replicate": "sim.experiments.runs",
+    "run_once": "sim.experiments.runs",
+}
+__all__ = sorted(_WHERE)
 
-__all__ = ["ChainModel", "Params", "ScenarioError", "load_scenario", "paired_differences", "replicate", "run_once"]
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    return getattr(importlib.import_module(_WHERE[name]), name)

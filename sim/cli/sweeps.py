@@ -1,4 +1,4 @@
-"""The ``ketensim sweep`` and ``ketensim analyze`` commands (parsers live in ``sim/cli.py``)."""
+"""``ketensim sweep | analyze``: run or resume a sweep; its intervals, sensitivity and report."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ EXIT_INCOMPLETE = 1  # some runs failed or were lost: recorded; running the swee
 EXIT_INTERRUPTED = 130
 
 
-def sweep_command(args: argparse.Namespace) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     """Run or resume a sweep; print where the results are and what failed."""
     from sim.experiments.sweeps.run import check_executor, run_sweep
 
@@ -50,7 +50,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     return 0 if len(runs) == planned and not len(failed) else EXIT_INCOMPLETE
 
 
-def analyze_command(args: argparse.Namespace) -> int:
+def cmd_analyze(args: argparse.Namespace) -> int:
     """Write summary, differences, sensitivity and the report of a sweep folder (and the EMA export)."""
     from sim.experiments.sweeps.analysis import analyze
     from sim.experiments.sweeps.ema import write_ema

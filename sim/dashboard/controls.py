@@ -17,7 +17,7 @@ from typing import Any
 from sim.locations import SCENARIOS as REPO_SCENARIOS
 from sim.model.params import Params, ScenarioError, bounds, dump_toml, iter_fields, load_scenario
 
-# The smallest scale at which capacity levers still act in fine steps (sim.cli.SMALL_SCALE),
+# The smallest scale at which capacity levers still act in fine steps (sim.cli.common.SMALL_SCALE),
 # and fast enough for "what if" in seconds: click to charts for a 10-year run took a median
 # 2.1 s at 0.005 vs 3.2 s at 0.01 on the shared 2-core machine at load ~4, and 3.7-9 s vs
 # 8.6 s at load ~9-10 (benchmarks/bench_dashboard.py).

@@ -8,15 +8,14 @@ streams (common random numbers), so a paired difference is the lever's effect, n
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from sim.experiments.stats import paired_difference
 from sim.model.chain import ChainModel
 from sim.model.params import Params
 from sim.model.results import RunResult, collect
@@ -119,11 +118,10 @@ def paired_differences(a: Replications, b: Replications, confidence: float = 0.9
     if a.seeds != b.seeds:
         raise ValueError("paired comparison needs the same replication seeds in both scenarios")
     sa, sb = a.summary().drop(columns=["replication", "seed"]), b.summary().drop(columns=["replication", "seed"])
-    diff = sb - sa
     rows = []
-    for col in diff.columns:
+    for col in sa.columns:
         # outcomes undefined in a scenario (e.g. shock rates without a shock) stay NaN
-        mean, low, high = mean_interval(diff[col].to_numpy(float), confidence)
+        _, mean, _, low, high = paired_difference(sa[col].to_numpy(float), sb[col].to_numpy(float), confidence)
         rows.append(
             {
                 "outcome": col,
@@ -136,24 +134,3 @@ def paired_differences(a: Replications, b: Replications, confidence: float = 0.9
             }
         )
     return pd.DataFrame(rows)
-
-
-def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean and t-interval of the mean of the defined (non-NaN) values; NaN where undefined."""
-    v = np.asarray(values, float)
-    v = v[~np.isnan(v)]
-    if len(v) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(v.mean())
-    if len(v) < 2:
-        return mean, math.nan, math.nan
-    half = _t_quantile(confidence, len(v) - 1) * float(v.std(ddof=1)) / math.sqrt(len(v))
-    return mean, mean - half, mean + half
-
-
-def _t_quantile(confidence: float, dof: int) -> float:
-    if dof < 1:
-        return float("nan")
-    from scipy import stats  # scipy comes with Mesa
-
-    return float(stats.t.ppf(0.5 + confidence / 2, dof))

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiments.runs import Replications, mean_interval, paired_differences, replicate
+from sim.experiments.runs import Replications, paired_differences, replicate
+from sim.experiments.stats import mean_interval
 from sim.experiments.targets import errors_table
 from sim.locations import SCENARIOS
 from sim.model.episodes import placed_within_a_year
@@ -38,7 +39,7 @@ def target_table(reps: Replications) -> pd.DataFrame:
     summary = reps.summary().drop(columns=["replication", "seed"])
     means, intervals = {}, {}
     for col in summary.columns:
-        m, lo, hi = mean_interval(summary[col].to_numpy())
+        _, m, _, lo, hi = mean_interval(summary[col].to_numpy())
         means[col], intervals[col] = m, (lo, hi)
     return errors_table(means, intervals)
 
@@ -78,7 +79,7 @@ def shock_rates(shock: Replications) -> tuple[pd.DataFrame, dict[str, float]]:
         ep = run.episodes
         hit = ep[(ep["kind"] == "placement") & (ep["group"] == 1) & (ep["start_year"] >= start)]
         placed.append(hit["child"].nunique() / p.run.scale)
-    mean, lo, hi = mean_interval(np.array(placed))
+    _, mean, _, lo, hi = mean_interval(np.array(placed))
     return rates, {"hit_children_placed": mean, "ci_low": lo, "ci_high": hi, "from_year": start}
 
 
@@ -96,7 +97,7 @@ def home_help_effect(base: Replications, control: Replications) -> pd.DataFrame:
         ("home_help_at_home_at_end_share", "raw: at home at the end of intensive home help"),
         ("home_help_at_home_after_1y_share", "raw: at home one year after it ended"),
     ):
-        m, lo, hi = mean_interval(base.summary()[key].to_numpy())
+        _, m, _, lo, hi = mean_interval(base.summary()[key].to_numpy())
         rows.append({"measure": label, "value": m, "ci_low": lo, "ci_high": hi})
     treated, untreated = [], []
     for run_a, run_b in zip(base.runs, control.runs, strict=True):
@@ -110,7 +111,7 @@ def home_help_effect(base: Replications, control: Replications) -> pd.DataFrame:
         ("controlled: same children in care within a year, without home help", np.array(untreated)),
         ("controlled: effect of home help on placement (difference)", np.array(treated) - np.array(untreated)),
     ):
-        m, lo, hi = mean_interval(values)
+        _, m, _, lo, hi = mean_interval(values)
         rows.append({"measure": label, "value": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 
@@ -123,7 +124,7 @@ def exits(base: Replications) -> pd.DataFrame:
         ("placement_home_within_12m_share", "back home within 12 months"),
         ("placement_still_placed_12m_share", "still placed after one year"),
     ):
-        m, lo, hi = mean_interval(base.summary()[key].to_numpy())
+        _, m, _, lo, hi = mean_interval(base.summary()[key].to_numpy())
         rows.append({"measure": label, "value": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 

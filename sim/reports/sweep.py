@@ -52,7 +52,7 @@ def _band(fig: go.Figure, x: list[float], low: list[float], high: list[float], r
 
 def response_curves(res: SweepResults) -> list[go.Figure]:
     """Per factor: each outcome's mean (95 % band) against the factor, over all other factors."""
-    from sim.experiments.sweeps.analysis import _interval
+    from sim.experiments.stats import mean_interval
 
     ok, shown, figs = res.ok, _shown(res), []
     design_runs = ok[ok["point"] != BASE_POINT]
@@ -64,7 +64,7 @@ def response_curves(res: SweepResults) -> list[go.Figure]:
         groups = _groups(design_runs[factor])
         for j, outcome in enumerate(shown):
             r, c = j // cols + 1, j % cols + 1
-            stats = [(g, *_interval(v[outcome].to_numpy(float))) for g, v in design_runs.groupby(groups, sort=True)]
+            stats = [(g, *mean_interval(v[outcome].to_numpy(float))) for g, v in design_runs.groupby(groups, sort=True)]
             x = [float(s[0]) if not isinstance(s[0], str) else s[0] for s in stats]
             mean, low, high = [s[2] for s in stats], [s[4] for s in stats], [s[5] for s in stats]
             if all(isinstance(v, float) for v in x) and not any(math.isnan(v) for v in low + high):

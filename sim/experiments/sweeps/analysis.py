@@ -15,12 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from sim.experiments.stats import mean_interval, paired_difference
 from sim.experiments.sweeps import store
 from sim.experiments.sweeps.design import BASE_POINT
-
-CONFIDENCE = 0.95
 
 
 @dataclass
@@ -56,27 +54,13 @@ def load_results(out: str | Path) -> SweepResults:
     return SweepResults(out, definition, pd.read_parquet(out / "design.parquet"), store.read_runs(out))
 
 
-def _interval(values: np.ndarray) -> tuple[int, float, float, float, float]:
-    """n, mean, sd, and the t-interval of the mean (NaN below two values)."""
-    values = values[~np.isnan(values)]
-    n = len(values)
-    if n == 0:
-        return 0, math.nan, math.nan, math.nan, math.nan
-    mean = float(values.mean())
-    if n < 2:
-        return n, mean, math.nan, math.nan, math.nan
-    sd = float(values.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / math.sqrt(n)
-    return n, mean, sd, mean - half, mean + half
-
-
 def point_summary(res: SweepResults) -> pd.DataFrame:
     """Tidy: one row per point and outcome with n, mean, sd and the 95 % interval of the mean."""
     ok, rows = res.ok, []
     for point, group in ok.groupby("point", sort=True):
         first = group.iloc[0]
         for outcome in res.outcomes:
-            n, mean, sd, low, high = _interval(group[outcome].to_numpy(float))
+            n, mean, sd, low, high = mean_interval(group[outcome].to_numpy(float))
             rows.append(
                 {"point": point, "kind": first["kind"], **{f: first[f] for f in res.factors}, "outcome": outcome}
                 | {"n": n, "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
@@ -93,8 +77,9 @@ def paired_differences(res: SweepResults) -> pd.DataFrame:
         g = group.set_index("replication")
         paired = g.index.intersection(base.index)
         for outcome in res.outcomes:
-            diff = g.loc[paired, outcome].to_numpy(float) - base.loc[paired, outcome].to_numpy(float)
-            n, mean, _sd, low, high = _interval(diff)
+            n, mean, _sd, low, high = paired_difference(
+                base.loc[paired, outcome].to_numpy(float), g.loc[paired, outcome].to_numpy(float)
+            )
             base_mean = float(base.loc[paired, outcome].mean()) if len(paired) else math.nan
             rows.append(
                 {"point": point, **{f: g.iloc[0][f] for f in res.factors}, "outcome": outcome, "n_pairs": n}

@@ -1,0 +1,90 @@
+"""What every command shares: loading a scenario with the command-line run options, writing results atomically, numbers for people."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.model.params import Params, load_scenario
+
+EXIT_BAD_INPUT = 2
+SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
+
+
+def run_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--seed``, ``--scale`` and ``--years`` given on the command line, as overrides of ``[run]``."""
+    run: dict[str, Any] = {}
+    for key in ("seed", "scale", "years"):
+        value = getattr(args, key, None)
+        if value is not None:
+            run[key] = value
+    return {"run": run} if run else {}
+
+
+def load(path: str | None, args: argparse.Namespace) -> Params:
+    """The scenario at ``path`` (the defaults when None) with command-line run options applied."""
+    if path is None:
+        return Params().with_overrides(run_overrides(args), origin="command-line options")
+    params = load_scenario(path)
+    return params.with_overrides(run_overrides(args), origin=f"{path} (command-line options)")
+
+
+def write_atomically(out: Path, write: Any) -> None:
+    """Write results into ``out`` without ever leaving a half-written file there.
+
+    Everything is written to a hidden temporary folder inside ``out`` first; only when all
+    files are complete is each moved into place (``os.replace``, atomic per file). Files
+    in ``out`` that this run does not write are left alone.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".ketensim-", dir=out))
+    try:
+        write(tmp)
+        for path in sorted(tmp.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def num(value: float) -> str:
+    """A number for people: counts without decimals, shares and rates with four digits."""
+    if pd.isna(value):
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+
+
+def format_summary(table: pd.DataFrame) -> str:
+    """The run summary as a text table: model mean, 95 % range over replications, Dutch figure."""
+    lines = [f"{'outcome':46s} {'model':>12s} {'95% range':>25s} {'Dutch figure':>13s}"]
+    for r in table.itertuples():
+        span = "" if pd.isna(r.low) else f"{num(r.low)} – {num(r.high)}"
+        lines.append(f"{r.outcome:46s} {num(r.mean):>12s} {span:>25s} {num(r.target):>13s}")
+    return "\n".join(lines)
+
+
+def warn_small_scale(params: Params) -> None:
+    """Say on stderr when capacities round to a handful of staff and places."""
+    if params.run.scale < SMALL_SCALE:
+        print(
+            f"ketensim: note: at scale {params.run.scale} capacities round to a handful of staff and places, "
+            f"so capacity levers act in coarse steps; use --scale {SMALL_SCALE} or more for lever comparisons",
+            file=sys.stderr,
+        )
+
+
+def format_errors(table: pd.DataFrame) -> str:
+    """The target table as text: Dutch figure, model mean and interval, z, within tolerance."""
+    lines = [f"{'target':46s} {'Dutch figure':>13s} {'model':>12s} {'95% interval':>25s} {'z':>6s}  within"]
+    for r in table.itertuples():
+        span = "" if pd.isna(r.ci_low) else f"{num(r.ci_low)} – {num(r.ci_high)}"
+        lines.append(
+            f"{r.target:46s} {num(r.real):>13s} {num(r.model):>12s} {span:>25s} {r.z:>6.2f}  {'yes' if r.within else 'NO'}"
+        )
+    return "\n".join(lines)

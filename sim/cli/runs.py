@@ -1,0 +1,110 @@
+"""``ketensim run | compare | params | dashboard``: a scenario's results and report, a paired comparison, the parameters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from sim import __version__
+from sim.cli.common import format_summary, load, num, warn_small_scale, write_atomically
+from sim.experiments.runs import Replications, paired_differences, replicate
+from sim.model.params import Params, ScenarioError, bounds, iter_fields
+from sim.reports.run import summary_table, write_report
+
+
+def _save_run(reps: Replications, out: Path, title: str) -> None:
+    def write(folder: Path) -> None:
+        for name in ("yearly", "monthly", "equity", "costs"):
+            reps.table(name).to_parquet(folder / f"{name}.parquet", index=False)
+        reps.summary().to_parquet(folder / "summary.parquet", index=False)
+        (folder / "params.toml").write_text(reps.params.to_toml(), encoding="utf-8")
+        (folder / "seeds.json").write_text(
+            json.dumps(
+                {"scenario_seed": reps.params.run.seed, "replication_seeds": reps.seeds, "ketensim_version": __version__},
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        write_report(reps, folder / "report.html", title)
+
+    write_atomically(out, write)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a scenario, print the summary, write results and the report."""
+    params = load(args.scenario, args)
+    warn_small_scale(params)
+    reps = replicate(params, args.reps, show_progress=not args.quiet)
+    out = Path(args.out or Path("results") / Path(args.scenario).stem)
+    print(
+        f"Ketensim {__version__}: {args.scenario}, {args.reps} replication(s), scale {params.run.scale}, "
+        f"{params.run.start_year}-{params.run.start_year + params.run.years - 1}"
+    )
+    print(format_summary(summary_table(reps)))
+    _save_run(reps, out, f"Ketensim: {Path(args.scenario).stem}")
+    print(f"\nResults: {out}/ (yearly, monthly, equity, costs, summary .parquet; params.toml; seeds.json; report.html)")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Paired comparison of two scenarios with common random numbers."""
+    a = load(args.a, args)
+    b = load(args.b, args).with_overrides({"run": {"seed": a.run.seed}}, origin=args.b)
+    differ = [k for k in ("scale", "years", "start_year", "warmup_years") if getattr(a.run, k) != getattr(b.run, k)]
+    if differ:
+        raise ScenarioError(
+            f"{args.b}: run settings differ from {args.a} ({', '.join(f'run.{k}' for k in differ)}); "
+            "a paired comparison needs the same scale and years: set them alike or pass --scale/--years"
+        )
+    if args.reps < 2:
+        print("ketensim: note: with --reps 1 there are no confidence intervals", file=sys.stderr)
+    warn_small_scale(a)
+    ra = replicate(a, args.reps, show_progress=not args.quiet)
+    rb = replicate(b, args.reps, show_progress=not args.quiet)
+    diff = paired_differences(ra, rb)
+    print(
+        f"B - A, {args.reps} paired replications (same seeds), 95% confidence intervals; "
+        f"scale {a.run.scale}, {a.run.start_year}-{a.run.start_year + a.run.years - 1}"
+    )
+    print(f"A = {args.a}\nB = {args.b}\n")
+    shown = diff.copy()
+    for col in ("a_mean", "b_mean", "difference", "ci_low", "ci_high"):
+        shown[col] = shown[col].map(num)
+    shown["relative"] = diff["relative"].map(lambda v: "" if pd.isna(v) else f"{v:+.1%}")
+    print(shown.to_string(index=False))
+    if args.out:
+        out = Path(args.out)
+        write_atomically(
+            out,
+            lambda folder: (
+                diff.to_parquet(folder / "compare.parquet", index=False),
+                diff.to_csv(folder / "compare.csv", index=False),
+            ),
+        )
+        print(f"\nWritten: {out}/compare.parquet, compare.csv")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """List every parameter with its default, bounds, description and source."""
+    defaults = Params().model_dump()
+    for name, info in iter_fields():
+        section, key = name.split(".", 1)
+        lo, hi = bounds(info)
+        range_text = f" [{lo}, {hi}]" if lo is not None else ""
+        source = (info.json_schema_extra or {}).get("source", "")
+        print(f"{name} = {defaults[section][key]!r}{range_text}\n    {info.description}\n    source: {source}")
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Start the interactive dashboard (Solara) on host:port."""
+    if not 0 < args.port < 65536:
+        raise ScenarioError(f"--port {args.port}: allowed range 1-65535")
+    from sim.dashboard import server  # solara loads only for this command
+
+    return server.serve(args.host, args.port)

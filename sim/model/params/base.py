@@ -1,0 +1,39 @@
+"""The building blocks of the parameter object: a declared field and a strict, frozen section.
+
+Every field declares its bounds, a one-line description and its source (a publication from
+`calibration/sources.md` / `targets.toml`, or "assumption: <reason>").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def field(default: Any, *, desc: str, source: str, ge: float | None = None, le: float | None = None) -> Any:
+    """Declare a parameter with its bounds, description and source in one place."""
+    return Field(default, ge=ge, le=le, description=desc, json_schema_extra={"source": source})
+
+
+class Section(BaseModel):
+    """Base for parameter sections: frozen, strict types, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+# Source strings used more than once.
+CBS_2022 = "CBS 'Jeugdbescherming en jeugdreclassering 2022'"
+RAAD_2022 = "NJi/RvdK Jaarbericht 2022: 13,470 investigations, 8,206 requests"
+CALIB = "assumption: set by hand with the baseline in view (not among the fitted parameters, sim/experiments/calibration.py FREE)"
+FITTED = (
+    "calibrated to targets.toml (2026-11-29, refit on held-out-safe training seeds; ketensim calibrate, calibration/fitted.toml)"
+)
+DECISION_LIT = "Kang & Poertner 2006 (kappa 0.29), Bolton et al. 2021 (alpha 0.58); tuned to kappa ~0.3"
+
+
+def bounds(info: Any) -> tuple[float | None, float | None]:
+    """The (ge, le) bounds declared beside a field, None where there is none."""
+    lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    return lo, hi
