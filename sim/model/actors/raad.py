@@ -55,7 +55,6 @@ class Raad(Actor[RaadParams]):
         m, count = self.chain, self.ledger.count
         case.cancel_event()
         self.routes.stop_placement_review(case)  # a voluntary placement's review waits for the Raad
-        count("raad_referrals")
         count(f"raad_referrals_from_{source}")
         if case.state not in (State.PLACED, State.MEASURE_HOME, State.PLACEMENT_WAIT):
             case.state = State.RAAD
