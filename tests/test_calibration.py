@@ -15,9 +15,16 @@ from sim.model.params import Params, iter_fields
 FITTED = ROOT / "calibration" / "fitted.toml"
 
 
-def test_targets_cover_the_targets_file_except_the_vignette_kappa():
+def test_targets_cover_the_targets_file_except_the_vignette_kappa_and_add_the_responses():
+    import tomllib as toml
+
+    added = toml.loads((ROOT / "sim" / "data" / "responses.toml").read_text(encoding="utf-8"))["targets"]
     keys = {t.key for t in targets()}
-    assert keys == set(load_targets()) - {"interrater_kappa_placement"}
+    assert keys == (set(load_targets()) - {"interrater_kappa_placement"}) | set(added)
+    assert {t.key for t in targets("response")} == {k for k, v in added.items() if v["kind"] == "response"}
+    for t in targets():  # every arm is a validation scenario, every target has a source
+        assert t.arm == "baseline" or (ROOT / "scenarios" / "validation" / f"{t.arm}.toml").is_file(), t.key
+        assert t.source and t.tolerance > 0, t.key
     vt = next(t for t in targets() if t.key == "vt_reports_per_year")
     assert vt.value == pytest.approx(62000)  # child-related: half of all VT reports
     assert vt.tolerance == pytest.approx(6200)
@@ -27,7 +34,7 @@ def test_targets_cover_the_targets_file_except_the_vignette_kappa():
 
 def test_normalised_error_and_loss():
     t = [Target("x", 100.0, 10.0, "", ""), Target("y", 0.5, 0.05, "", "")]
-    z = cal.normalised_errors({"x": 115.0, "y": math.nan}, t)
+    z = cal.normalised_errors({"baseline": {"x": 115.0, "y": math.nan}}, t)
     assert z["x"] == pytest.approx(1.5)
     assert z["y"] == 10.0  # missing outcome counts as far off
     assert cal.loss(z) == pytest.approx(1.5**2 + cal.OUTSIDE_PENALTY * 0.5**2 + 100 + cal.OUTSIDE_PENALTY * 81)
@@ -50,7 +57,7 @@ def test_free_parameters_exist_and_their_ranges_fit_the_bounds():
 
 
 def test_search_is_reproducible_and_starts_from_the_defaults():
-    base = small(scale=0.003, years=1, warmup=1)
+    base = small(scale=0.003, years=3, warmup=1)  # 2015-2017: the shock arm (2017) fits in
     free = cal.FREE[:2]
     a = cal.calibrate(base, trials=3, reps=1, seed=5, free=free)
     b = cal.calibrate(base, trials=3, reps=1, seed=5, free=free)

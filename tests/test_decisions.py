@@ -137,15 +137,32 @@ def test_combine_independent_halves_noise_variance() -> None:
 
 
 def test_placement_bias_lowers_threshold() -> None:
-    assert placement_threshold(2.2, 0.3, 0.0) == pytest.approx(1.9)
-    assert placement_threshold(2.2, 0.0, 0.0) == pytest.approx(2.2)
-    assert placement_threshold(2.2, 0.6, 0.0) < placement_threshold(2.2, 0.3, 0.0) < 2.2
+    assert placement_threshold(2.2, 0.3) == pytest.approx(1.9)
+    assert placement_threshold(2.2, 0.0) == pytest.approx(2.2)
+    assert placement_threshold(2.2, 0.6) < placement_threshold(2.2, 0.3) < 2.2
 
 
-def test_weighing_alternatives_removes_bias() -> None:
-    assert placement_threshold(2.2, 0.3, 1.0) == pytest.approx(2.2)
-    assert placement_threshold(2.2, 0.3, 0.5) == pytest.approx(2.05)
-    assert placement_threshold(2.2, 0.3, 0.0) < placement_threshold(2.2, 0.3, 0.5) < placement_threshold(2.2, 0.3, 1.0)
+def test_benefit_estimate_weighs_home_with_help_against_care() -> None:
+    # home threat 2.0 with help removing 0.4 (1.6 left) against 1.2 in care: care helps by 0.4
+    assert dec.benefit_estimate(2.0, 0.4, 1.2, 0.0) == pytest.approx(0.4)
+    assert dec.benefit_estimate(2.0, 0.4, 1.8, 0.0) < 0  # care worse than home with help
+    assert dec.benefit_estimate(2.0, 0.4, 1.2, 0.5) < dec.benefit_estimate(2.0, 0.4, 1.2, 0.0)  # the estimate's error counts
+
+
+def test_weighing_places_only_children_whom_care_would_help() -> None:
+    from sim.model.judgement import Judgement
+    from sim.model.params import Params
+
+    p = Params().with_overrides({"contradiction": {"weigh_alternatives": 1.0}, "decisions": {"benefit_estimate_sd": 0.0}})
+    judge = Judgement(p, None, None)  # type: ignore[arg-type]  # places() reads only the parameters
+    gen = rng(5)
+    # above the plain bar: placed when care beats home with help, not otherwise
+    assert judge.places(2.6, 2.2, 0.0, gen, lambda: (0.3, 1.0))
+    assert not judge.places(2.6, 2.2, 0.0, gen, lambda: (0.3, 2.5))
+    # between the biased and the plain bar: weighing removes the bias, so no placement
+    assert not judge.places(2.0, 2.2, 0.0, gen, lambda: (0.0, 0.0))
+    unweighed = Judgement(Params(), None, None)  # type: ignore[arg-type]
+    assert unweighed.places(2.0, 2.2, 0.0, gen, lambda: (0.0, 9.9))  # biased bar 1.9, the benefit never asked
 
 
 # --- finds_voluntary_route -------------------------------------------------------------------------
@@ -204,16 +221,16 @@ def test_voice_lowers_case_noise() -> None:
     assert heard < quiet
 
 
-def test_legal_aid_lowers_case_noise() -> None:
-    without = float(case_noise_sd(DEC, CON, instrument=False, legal_aid=False))
-    with_ = float(case_noise_sd(DEC, CON, instrument=False, legal_aid=True))
-    assert with_ < without
+def test_lawyers_correct_the_files_information_error() -> None:
+    assert dec.correct_case_error(1.0, 0.3, 0) == pytest.approx(1.0)
+    assert dec.correct_case_error(1.0, 0.3, 1) == pytest.approx(0.7)
+    assert dec.correct_case_error(-1.0, 0.3, 2) == pytest.approx(-0.49)  # toward the truth from either side
 
 
 def test_case_noise_vectorised_over_cases() -> None:
-    sd = case_noise_sd(DEC, CON, instrument=np.array([False, True, True]), legal_aid=np.array([False, False, True]))
+    sd = case_noise_sd(DEC, CON, instrument=np.array([False, True, True]))
     assert sd.shape == (3,)
-    assert sd[0] > sd[1] > sd[2] > 0
+    assert sd[0] > sd[1] == sd[2] > 0
 
 
 # --- cohen_kappa -----------------------------------------------------------------------------------
@@ -257,9 +274,8 @@ def test_scalar_twins_match_their_array_versions():
 
     p = Params()
     for instrument in (False, True):
-        for lawyers in (0, 1, 2):
-            array_sd = float(dec.case_noise_sd(p.decisions, p.contradiction, instrument, lawyers))
-            assert dec.case_noise_sd_one(p.decisions, p.contradiction, instrument, lawyers) == pytest.approx(array_sd)
+        array_sd = float(dec.case_noise_sd(p.decisions, p.contradiction, instrument))
+        assert dec.case_noise_sd_one(p.decisions, p.contradiction, instrument) == pytest.approx(array_sd)
     kw = {"noise_sd": 0.4, "occasion_sd": 0.3, "bias": 0.2, "case_error": 0.7, "prior": 1.5, "anchoring": 0.5}
     one = dec.perceive_one(2.0, np.random.default_rng(3), **kw)
     many = dec.perceive(np.array([2.0]), np.random.default_rng(3), **kw)

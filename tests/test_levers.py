@@ -49,13 +49,22 @@ def test_financial_shock_hits_the_targeted_families(baseline):
     assert (summary["shock_hit_measure_rate"] > summary["shock_matched_measure_rate"]).all()
 
 
-def test_regelreflex_incident_means_more_intervention_and_more_unwarranted_measures(baseline):
+def test_regelreflex_incident_means_more_intervention_and_more_unwarranted_measures():
     # Placement counts vary too much between paired runs at this scale (voluntary
     # placement-reunification cycles) to show a one-year shock; measures do not.
-    d = _diff(baseline, "regelreflex_incident")
+    # The Raad's capacity binds (0.3.0): more referrals lengthen its waiting list more than its
+    # investigations. Unwarranted measures are now judged against the truth (about 1,600 a year
+    # instead of most measures), so the effect (+6 %) needs 10 pairs to show; 5 left it at
+    # [-24, +270].
+    reps = 10
+    d = paired_differences(replicate(_reduced("baseline"), reps), replicate(_reduced("regelreflex_incident"), reps)).set_index(
+        "outcome"
+    )
+    assert d.loc["children_waiting_for_raad", "ci_low"] > 0
     assert d.loc["raad_protection_investigations_per_year", "difference"] > 0
     assert d.loc["ots_starts_per_year", "difference"] > 0
     assert d.loc["unwarranted_measures_per_year", "ci_low"] > 0
+    assert d.loc["unwarranted_placements_per_year", "ci_low"] > 0
 
 
 def test_staff_shortage_means_longer_waits(baseline):
@@ -93,12 +102,18 @@ def test_fewer_foster_families_means_longer_waits_for_a_place(baseline):
     assert d.loc["mean_wait_for_placement_months", "ci_low"] > 0
 
 
-def test_learning_culture_improves_home_help_quality(baseline):
-    learning = _variant({"local_team": {"home_help_learning_rate": 0.5}})
+def test_learning_culture_improves_home_help_quality_with_feedback_not_with_time(baseline):
     base_quality = baseline.table("monthly")["home_help_quality"]
-    quality = learning.table("monthly")["home_help_quality"]
     assert base_quality.max() == base_quality.min()  # no learning in the baseline
+    # experience without outcome feedback teaches nothing (Goldberg et al. 2016) ...
+    no_feedback = _variant({"local_team": {"home_help_learning": 0.2}}).table("monthly")["home_help_quality"]
+    assert no_feedback.max() == no_feedback.min() == base_quality.iloc[0]
+    # ... with feedback on every completed case quality rises with the cases handled
+    learning = _variant({"local_team": {"home_help_learning": 0.2, "home_help_feedback": 1.0}})
+    quality = learning.table("monthly")["home_help_quality"]
     assert quality.iloc[-1] > base_quality.iloc[-1] + 0.1
+    by_run = learning.table("monthly").groupby("replication")["home_help_quality"]
+    assert by_run.apply(lambda q: q.is_monotonic_increasing).all()  # experience only accumulates
 
 
 def test_structured_instruments_everywhere_mean_fewer_unwarranted_measures(baseline):

@@ -186,7 +186,9 @@ def test_baseline_update_then_check_then_a_change_fails_with_a_table(tmp_path, c
     assert main(["baseline", "check", "tiny", "--dir", str(tmp_path), "--exact-only", "--jobs", "1"]) == 1
     out = capsys.readouterr().out
     assert "exact check FAILED" in out and "veilig_thuis.investigate_threshold: 1.7 -> 1.4" in out
-    assert "yearly.vt_investigations.2016" in out and "new/old" in out
+    # VT's capacity binds since 0.3.0: a lower bar lengthens its list (children in VT) more than
+    # the investigations it completes, which now move too little to reach the table's top 40
+    assert "yearly.n_state_vt.2016" in out and "new/old" in out
 
     assert main(["baseline", "update", "tiny", "--dir", str(tmp_path), "--reps", "3", "--jobs", "1"]) == 0
     changes = (tmp_path / "CHANGES.md").read_text()

@@ -1,4 +1,4 @@
-"""`ketensim validate`: targets table, the four validation experiments, the HTML report; drift check."""
+"""`ketensim validate`: levels and responses tables, the validation experiments, the HTML report; drift check."""
 
 from __future__ import annotations
 
@@ -36,18 +36,22 @@ def fit_run_seed() -> int:
 
 @pytest.fixture(scope="module")
 def small_validation() -> validation.Validation:
-    return validation.validate(small(scale=0.005, years=4, warmup=1), reps=2, scenario="tiny")
+    return validation.validate(small(scale=0.005, years=7, warmup=1), reps=2, scenario="tiny")  # covers CBS's 2015-2022
 
 
 def test_every_experiment_is_reported(small_validation):
     v = small_validation
-    assert len(v.targets) == 17 and set(v.targets.columns) >= {"target", "real", "model", "ci_low", "ci_high", "z", "within"}
+    columns = {"target", "kind", "arm", "real", "model", "ci_low", "ci_high", "z", "within", "source"}
+    assert len(v.targets) == 19 and set(v.targets.columns) >= columns  # 18 of the baseline, 1 of the shock arm
+    assert set(v.targets["kind"]) == {"level"} and set(v.responses["kind"]) == {"response"}
+    assert set(v.responses["target"]) == {"shock_measure_did", "home_help_placement_effect_g"}
     assert list(v.staff["outcome"]) == list(validation.STAFF_OUTCOMES)
     assert set(v.shock["group"]) == {"hit", "matched", "other"}
     assert set(v.shock["period"]) == {"before", "year 1", "year 2", "year 3"}
-    assert v.shock_placed["hit_children_placed"] >= 0
-    assert len(v.home_help) == 5 and v.home_help["value"].notna().all()
+    assert v.shock_figures["shock_hit_children_court_placed"] >= 0
+    assert len(v.home_help) == 8 and v.home_help["value"].notna().all()
     assert len(v.exits) == 3 and v.exits["value"].between(0, 1).all()
+    assert list(v.contradiction["outcome"]) == list(validation.BERMUDA)
 
 
 def test_staff_cut_lengthens_the_wait_for_a_guardian(small_validation):
@@ -60,7 +64,9 @@ def test_report_has_every_section(small_validation, tmp_path: Path):
     validation_report.write(small_validation, path)
     text = path.read_text(encoding="utf-8")
     for heading in (
-        "Model vs. Dutch figures",
+        "Levels: model vs. Dutch figures",
+        "Responses: what changes under a lever or a shock",
+        "Bermuda triangle of more contradiction",
         "Stocks and flows over time",
         "Staff shortage",
         "Financial shock with matched controls",
@@ -76,7 +82,8 @@ def test_experiments_are_overrides_of_the_validated_scenario():
     staff = validation.experiment_params(base, "staff_shortage_2019_2022")
     assert staff.run.scale == 0.01 and staff.run.seed == 3
     assert staff.raad.n_staff < base.raad.n_staff and staff.guardians.n_guardians < base.guardians.n_guardians
-    assert validation.experiment_params(base, "home_help_control_arm").local_team.home_help_capacity == 0
+    assert validation.experiment_params(base, "home_help_trial").local_team.home_help_trial_share == 0.5
+    assert validation.experiment_params(base, "more_contradiction").contradiction.second_assessor_share == 1.0
     assert validation.experiment_params(base, "financial_shock_matched").shock.enabled
     assert validation.experiment_params(base, "exits_from_placement") == base
 

@@ -6,10 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
-from sim.cli.common import format_errors, load, warn_small_scale, write_atomically
+from sim.cli.common import format_errors, format_experiments, load, warn_small_scale, write_atomically
 from sim.experiments.regression import store as baseline
 from sim.experiments.runs import Replications, replicate
 from sim.experiments.targets import errors_table, load_targets
@@ -58,7 +59,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     params = load(args.scenario, args)
     name = Path(args.scenario).stem if args.scenario else "baseline"
     warn_small_scale(params)
-    arms = 1 if args.no_experiments else 4
+    arms = 1 if args.no_experiments else 1 + validation.EXPERIMENT_ARMS
     with tqdm(total=arms * args.reps, unit="run", disable=args.quiet, desc="validating", leave=False) as bar:
 
         def run(p: Params, reps: int) -> Replications:
@@ -67,12 +68,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return done
 
         result = validation.validate(params, args.reps, scenario=name, experiments=not args.no_experiments, run=run)
-    table = result.targets
+    table = result.targets if result.responses is None else pd.concat([result.targets, result.responses], ignore_index=True)
     print(
         f"Ketensim {__version__} validation of {name}: {args.reps} replications, scale {params.run.scale}, "
         f"{params.run.start_year}-{params.run.start_year + params.run.years - 1} (mean over the years; 95% interval of the mean)"
     )
-    print(format_errors(table))
+    print("\nLevels\n" + format_errors(result.targets))
+    if result.responses is not None:
+        print("\nResponses (each measured in its arm: scenarios/validation/<arm>.toml)\n" + format_errors(result.responses))
+        print("\n" + format_experiments(result))
     within = int(table["within"].sum())
     print(f"\n{within} of {len(table)} targets within tolerance")
     overlap = calibration.training_seed_overlap(params, args.reps)

@@ -88,3 +88,26 @@ def format_errors(table: pd.DataFrame) -> str:
             f"{r.target:46s} {num(r.real):>13s} {num(r.model):>12s} {span:>25s} {r.z:>6.2f}  {'yes' if r.within else 'NO'}"
         )
     return "\n".join(lines)
+
+
+def format_experiments(result: Any) -> str:
+    """The validation experiments that are not targets, as text: staff shortage, home-help trial, shock, contradiction."""
+    lines: list[str] = []
+
+    def change(title: str, frame: pd.DataFrame | None) -> None:
+        if frame is None:
+            return
+        lines.append(title)
+        for r in frame.itertuples():
+            rel = "" if pd.isna(r.relative) else f" ({r.relative:+.1%})"
+            span = "" if pd.isna(r.ci_low) else f" [{num(r.ci_low)}, {num(r.ci_high)}]"
+            lines.append(f"  {r.label:70s} {num(r.a_mean):>10s} -> {num(r.b_mean):>10s}  change {num(r.difference)}{span}{rel}")
+
+    change("Staff shortage (paired; 95% interval of the change):", result.staff)
+    change("Bermuda triangle of more contradiction (paired; 95% interval of the change):", result.contradiction)
+    if result.home_help is not None:
+        lines.append("Intensive home help:")
+        for r in result.home_help.itertuples():
+            span = "" if pd.isna(r.ci_low) else f" [{num(r.ci_low)}, {num(r.ci_high)}]"
+            lines.append(f"  {r.measure:80s} {num(r.value):>8s}{span}")
+    return "\n".join(lines)

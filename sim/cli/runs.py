@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from sim import __version__
 from sim.cli.common import format_summary, load, num, warn_small_scale, write_atomically
 from sim.experiments.runs import Replications, paired_differences, replicate
 from sim.model.params import Params, ScenarioError, bounds, iter_fields
+from sim.reports.labels import label
 from sim.reports.run import summary_table, write_report
 
 
@@ -45,6 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{params.run.start_year}-{params.run.start_year + params.run.years - 1}"
     )
     print(format_summary(summary_table(reps)))
+    print("\n" + textwrap.fill("Errors against the truth: " + label("errors_explained"), width=110))
     _save_run(reps, out, f"Ketensim: {Path(args.scenario).stem}")
     print(f"\nResults: {out}/ (yearly, monthly, equity, costs, summary .parquet; params.toml; seeds.json; report.html)")
     return 0

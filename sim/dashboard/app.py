@@ -225,6 +225,8 @@ def Views(done: Done, stale: bool) -> None:
     with solara.lab.Tabs(lazy=True).key("views"):
         for tab, names in tabs.items():
             with solara.lab.Tab(label(tab, lang.value)):
+                if tab == "tab_bermuda":
+                    solara.Markdown(label("errors_explained", lang.value))
                 for name in names:
                     if name in figs:
                         solara.FigurePlotly(figs[name])

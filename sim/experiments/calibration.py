@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.runs import run_once, scenario_seeds
-from sim.experiments.targets import Target, targets
+from sim.experiments.targets import ArmMeans, Target, arm_params, arms, targets
 from sim.locations import CALIBRATION
 from sim.model.params import Params, dump_toml
 
@@ -70,14 +70,24 @@ FREE: tuple[FreeParameter, ...] = (
     FreeParameter("initial.n_guardianship", 8500, 12000, 250, "running guardianships (the stock falls slowly)"),
     FreeParameter("care.foster_capacity", 14500, 18000, 250, "foster share: places in use, not licensed places"),
     FreeParameter("care.residential_capacity", 11000, 15000, 250, "foster share; youth in care with residence"),
+    # capacity that binds (issue 12): the Raad's investigator FTE is not published; its waiting list is
+    FreeParameter(
+        "raad.investigations_per_staff", 2.4, 3.4, 0.05, "children waiting for the Raad (capacity sized by its waiting list)"
+    ),
+    # responses: intensive home help against care as usual, and the financial shock's two paths
+    FreeParameter("local_team.home_help_effect", 0.5, 2.5, 0.1, "home help's placement effect g (controlled trial)"),
+    FreeParameter(
+        "decisions.poverty_bias", 0.0, 0.5, 0.05, "shock: hit vs matched measures (DiD); children of hit families placed"
+    ),
+    FreeParameter("shock.stress_onset_multiplier", 1.0, 3.0, 0.1, "shock: DiD of measures; children of hit families placed"),
 )
 
 
-def normalised_errors(means: dict[str, float], against: list[Target] | None = None) -> dict[str, float]:
-    """``(model - target) / tolerance`` per target; NaN-safe (a missing outcome counts as far off)."""
+def normalised_errors(means: ArmMeans, against: list[Target] | None = None) -> dict[str, float]:
+    """``(model - target) / tolerance`` per target (levels and responses); a missing outcome counts as far off."""
     out = {}
     for t in against or targets():
-        m = means.get(t.key, math.nan)
+        m = means.get(t.arm, {}).get(t.summary_key, math.nan)
         out[t.key] = (m - t.value) / t.tolerance if math.isfinite(m) else 10.0
     return out
 
@@ -92,15 +102,18 @@ def _summary(params: Params) -> dict[str, float]:
     return run_once(params).summary
 
 
-def evaluate(params: Params, reps: int, pool: Executor | None = None) -> tuple[dict[str, float], dict[str, float]]:
-    """Mean summary over ``reps`` replications and the normalised error per target.
+def evaluate(params: Params, reps: int, pool: Executor | None = None) -> tuple[ArmMeans, dict[str, float]]:
+    """Mean summary per arm over ``reps`` replications and the normalised error per target.
 
-    The replication seeds are those of :func:`sim.experiments.runs.replicate`; with a ``pool``
-    the replications run in its worker processes, with the same results.
+    Every arm the targets need (the baseline, the shock, the home-help trial) runs with the
+    replication seeds of :func:`sim.experiments.runs.replicate` (common random numbers);
+    with a ``pool`` the runs go to its worker processes, with the same results.
     """
-    runs = [params.with_overrides({"run": {"seed": seed}}) for seed in scenario_seeds(params, reps)]
-    summaries = list(pool.map(_summary, runs) if pool is not None else map(_summary, runs))
-    means = pd.DataFrame(summaries).mean().to_dict()
+    seeds = scenario_seeds(params, reps)
+    names = arms()
+    jobs = [arm_params(params, arm).with_overrides({"run": {"seed": seed}}) for arm in names for seed in seeds]
+    summaries = list(pool.map(_summary, jobs) if pool is not None else map(_summary, jobs))
+    means = {arm: pd.DataFrame(summaries[i * reps : (i + 1) * reps]).mean().to_dict() for i, arm in enumerate(names)}
     return means, normalised_errors(means)
 
 
@@ -125,7 +138,7 @@ class Calibration:
     """The result: best values, their per-target errors, and every trial."""
 
     best: dict[str, float]
-    best_means: dict[str, float]
+    best_means: ArmMeans
     best_errors: dict[str, float]
     trials: pd.DataFrame
     settings: dict[str, Any]
@@ -138,8 +151,10 @@ class Calibration:
             "fitted": {name: value for name, value in self.best.items()},
             "targets": {
                 key: {
+                    "kind": by_key[key].kind,
+                    "arm": by_key[key].arm,
                     "target": by_key[key].value,
-                    "model": self.best_means.get(key, math.nan),
+                    "model": self.best_means.get(by_key[key].arm, {}).get(by_key[key].summary_key, math.nan),
                     "z": z,
                     "within_tolerance": bool(abs(z) <= 1),
                 }

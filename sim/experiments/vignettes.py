@@ -82,7 +82,9 @@ def vignette_experiment(params: Params, *, cases: int = 5000, raters: int = 20, 
     staff = model.raad.staff
     who = rng.choice(len(staff), size=min(raters, len(staff)), replace=False)
     d, c, pop = params.decisions, params.contradiction, params.population
-    place_at = dec.placement_threshold(params.raad.placement_request_threshold, d.placement_benefit_bias, c.weigh_alternatives)
+    place_at = dec.placement_threshold(
+        params.raad.placement_request_threshold, d.placement_benefit_bias
+    )  # without explicit weighing
     truly_measure, truly_place = truth > pop.serious_threshold, truth > pop.placement_threshold
 
     rows = []

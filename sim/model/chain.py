@@ -120,6 +120,8 @@ class ChainModel(mesa.Model):
         """Every actor releases what it holds for the case, and the chain lets it go."""
         for actor in self.actors:
             actor.release(case, leaving)
+        if leaving == "reunified":  # the chain saw the child and let it go (missed-among-known counts)
+            self.population.screened_out_at[case.child] = self.time
         case.close()
 
     # --- the month ---------------------------------------------------------------------------
@@ -137,10 +139,11 @@ class ChainModel(mesa.Model):
         4. Reports (meldingen) to Veilig Thuis, and VT's safety assessment of new ones;
            families' own requests for help (hulpvraag) and the local team's intake.
         5. Ordinary help and voluntary-placement reviews that fell due this month are
-           judged (batched: high volume). Then
-           capacity-limited services admit from their waiting lists, in chain order: VT
-           investigations, intensive home help, Raad investigations, guardians, care
-           places (after this month's breakdowns and moves).
+           judged (batched: high volume); debt help may resolve helped families' debts.
+           Families on waiting lists may leave them
+           (situation eased, other help found). Then capacity-limited services admit from
+           their waiting lists, in chain order: VT investigations, intensive home help, Raad
+           investigations, guardians, care places (after this month's breakdowns and moves).
         6. Statistics: monthly stocks, costs, unique children per year, equity groups.
 
         Investigations, intensive home help, hearings and OTS reviews end as events between steps.
@@ -167,11 +170,14 @@ class ChainModel(mesa.Model):
                 self.close_case(case, leaving="majority")
         self.population.replace_adults(adults)
         # 3
-        monthly_harm(self.population, self.params, ledger, self.climate_state, self.streams["harm"])
+        monthly_harm(self.population, self.params, ledger, self.climate_state, self.streams["harm"], self.time)
         # 4
         self.reporters.step()
         # 5
         self.local_team.end_due()
+        self.local_team.debt_help()
+        for actor in self.actors:
+            actor.tend_waiting_list()
         self.veilig_thuis.step()
         self.local_team.step()
         self.raad.step()

@@ -24,19 +24,15 @@ from sim.model.params import ContradictionParams, DecisionParams
 FloatArray = NDArray[np.float64]
 
 
-def case_noise_sd(
-    decisions: DecisionParams, contradiction: ContradictionParams, instrument: ArrayLike, legal_aid: ArrayLike = False
-) -> FloatArray:
+def case_noise_sd(decisions: DecisionParams, contradiction: ContradictionParams, instrument: ArrayLike) -> FloatArray:
     """Standard deviation of case-level information noise.
 
     A structured instrument cuts noise on content; the voice of parents, child and network
-    cuts it further (better information); each lawyer in court (``legal_aid``: 0, 1 or 2
-    representatives, for the parents and for the child) brings a view in and cuts it by a
-    quarter (assumption: mechanism, no published effect size).
+    cuts it further (better information). What a lawyer brings changes the file itself
+    (:func:`correct_case_error`), not this noise.
     """
     sd = decisions.case_noise_sd * (1 - decisions.instrument_noise_reduction * np.asarray(instrument, float))
-    sd = sd * (1 - contradiction.voice * 0.5)
-    return sd * (1 - 0.25 * np.asarray(legal_aid, float))
+    return sd * (1 - contradiction.voice * 0.5)
 
 
 def perceive(
@@ -95,10 +91,19 @@ def perceive_one(
     return (1 - anchoring) * own + anchoring * prior
 
 
-def case_noise_sd_one(decisions: DecisionParams, contradiction: ContradictionParams, instrument: bool, legal_aid: int) -> float:
+def case_noise_sd_one(decisions: DecisionParams, contradiction: ContradictionParams, instrument: bool) -> float:
     """:func:`case_noise_sd` for one decision, in plain floats."""
     sd = decisions.case_noise_sd * (1 - decisions.instrument_noise_reduction * instrument)
-    return sd * (1 - contradiction.voice * 0.5) * (1 - 0.25 * legal_aid)
+    return sd * (1 - contradiction.voice * 0.5)
+
+
+def correct_case_error(error: float, share: float, lawyers: int) -> float:
+    """The file's information error after ``lawyers`` representatives each correct ``share`` of it.
+
+    A lawyer for the parents (or the child) brings the family's facts into the file: the
+    error shrinks toward the truth, and every later reader of the file shares the gain.
+    """
+    return error * (1 - share) ** lawyers
 
 
 def refresh_case_error(error: float, rng: np.random.Generator, keep: float) -> float:
@@ -116,12 +121,19 @@ def combine_independent(first: ArrayLike, second: ArrayLike) -> FloatArray:
     return (np.asarray(first, float) + np.asarray(second, float)) / 2
 
 
-def placement_threshold(threshold: float, benefit_bias: float, weigh_alternatives: float) -> float:
-    """Placement threshold lowered by the overestimated benefit of placement.
+def placement_threshold(threshold: float, benefit_bias: float) -> float:
+    """Placement threshold lowered by the overestimated benefit of placement (the decision without explicit weighing)."""
+    return threshold - benefit_bias
 
-    An explicit weighing of alternatives (contradiction) removes part of the bias.
+
+def benefit_estimate(perceived: float, help_on_offer: float, care_exposure: float, error: float) -> float:
+    """A professional's estimate of what care would do for the child: less threat in care than at home with help.
+
+    ``perceived`` is the judged threat at home; ``help_on_offer`` the relief of the help
+    the chain could give instead; ``care_exposure`` the threat the child would live with in
+    care; ``error`` the estimate's own error (drawn by the caller).
     """
-    return threshold - benefit_bias * (1 - weigh_alternatives)
+    return (perceived - help_on_offer) - (care_exposure + error)
 
 
 def finds_voluntary_route(

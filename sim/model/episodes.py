@@ -26,12 +26,14 @@ class EpisodeLog:
         self._reason: list[str] = []
         self._court: list[bool] = []
         self._group: list[int] = []
+        self._household: list[int] = []
         self._open: dict[int, int] = {}
 
-    def begin(self, child: int, time: float, *, court: bool = False, group: int = 0) -> None:
+    def begin(self, child: int, time: float, *, court: bool = False, group: int = 0, household: int = -1) -> None:
         """An episode starts for ``child`` (an open one is closed first, as 'replaced').
 
-        ``group`` is the child's equity group then (0 other, 1 hit by the shock, 2 matched).
+        ``group`` is the child's equity group then (0 other, 1 hit by the shock, 2 matched);
+        ``household`` its household then (whose group a later shock may still change).
         """
         if child in self._open:
             self.finish(child, time, "replaced")
@@ -42,6 +44,7 @@ class EpisodeLog:
         self._reason.append("")
         self._court.append(court)
         self._group.append(group)
+        self._household.append(household)
 
     def finish(self, child: int, time: float, reason: str) -> None:
         """The open episode of ``child`` ends for ``reason`` (nothing happens if none is open)."""
@@ -66,6 +69,7 @@ class EpisodeLog:
                 "reason": self._reason,
                 "court": np.asarray(self._court, bool),
                 "group": np.asarray(self._group, np.int8),
+                "household": np.asarray(self._household, np.int64),
                 # the calendar year of the month the episode began in (as ChainModel.year())
                 "start_year": first_year + (np.maximum(np.ceil(start) - 1, 0) // 12).astype(np.int64),
             }
@@ -136,3 +140,48 @@ def placed_within_a_year(starts: pd.DataFrame, placements: pd.DataFrame) -> floa
         return math.nan
     frame = starts[["child", "start"]].assign(hi=starts["start"] + 12)
     return float(_in_care_during(frame, placements, "start", "hi").mean())
+
+
+TRIAL_KEYS = ("placed_treated_share", "placed_control_share", "effect_g", "effect_g_abuse", "effect_g_other", "n")
+
+
+def log_odds_g(p_control: float, p_treated: float) -> float:
+    """Effect size g of a treatment on a yes/no outcome, from the log odds ratio (Chinn 2000: ln OR x sqrt(3) / pi).
+
+    Positive when the outcome (placement) is rarer with the treatment; NaN when a share is 0 or 1.
+    """
+    if not (0 < p_control < 1 and 0 < p_treated < 1):
+        return math.nan
+    log_or = math.log(p_control / (1 - p_control)) - math.log(p_treated / (1 - p_treated))
+    return log_or * math.sqrt(3) / math.pi
+
+
+def home_help_trial(trial: pd.DataFrame, placements: pd.DataFrame, t0: float, t_end: float) -> dict[str, float]:
+    """The in-model controlled trial: placement within 12 months of randomisation, home help vs care as usual.
+
+    The cohort is every randomised referral after the warm-up with a year of follow-up;
+    ``effect_g`` is the placement-prevention effect (positive: fewer placements with home
+    help), also for abuse/neglect families and for the others (multi-problem families).
+    """
+    out = {f"home_help_trial_{k}": math.nan for k in TRIAL_KEYS}
+    cohort = trial[(trial["start"] > t0) & (trial["start"] <= t_end - 12)] if len(trial) else trial
+    if cohort.empty:
+        return out
+    frame = cohort.assign(hi=cohort["start"] + 12)
+    placed = _in_care_during(frame, placements, "start", "hi").to_numpy()
+
+    def share(mask: np.ndarray) -> float:
+        return float(placed[mask].mean()) if mask.any() else math.nan
+
+    treated, abuse = cohort["treated"].to_numpy(bool), cohort["abuse"].to_numpy(bool)
+    out.update(
+        {
+            "home_help_trial_placed_treated_share": share(treated),
+            "home_help_trial_placed_control_share": share(~treated),
+            "home_help_trial_effect_g": log_odds_g(share(~treated), share(treated)),
+            "home_help_trial_effect_g_abuse": log_odds_g(share(~treated & abuse), share(treated & abuse)),
+            "home_help_trial_effect_g_other": log_odds_g(share(~treated & ~abuse), share(treated & ~abuse)),
+            "home_help_trial_n": float(len(cohort)),
+        }
+    )
+    return out

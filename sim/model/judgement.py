@@ -9,6 +9,7 @@ anchoring, instruments, contradiction) is the same along the whole chain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +34,21 @@ class Judgement:
         self.population = population
         self.ledger = ledger
 
+    def poverty_read(self, child: int) -> float:
+        """Threat a professional reads into the child's family for its problematic debts (``decisions.poverty_bias``)."""
+        pop = self.population
+        return self.decisions.poverty_bias if pop.debt.item(pop.household.item(child)) else 0.0
+
+    def poverty_reads(self, children: np.ndarray) -> np.ndarray:
+        """:meth:`poverty_read` for many children."""
+        pop = self.population
+        return self.decisions.poverty_bias * pop.debt[pop.household[children]]
+
+    def second_share(self, point: str) -> float:
+        """Share of decisions at ``point`` (vt, local_team, raad, court, gi) with an independent second assessor."""
+        c = self.contradiction
+        return c.second_assessor_share if point in c.second_assessor_at else 0.0
+
     def assess(
         self,
         case: Case,
@@ -40,52 +56,93 @@ class Judgement:
         rng: np.random.Generator,
         *,
         anchoring: float | None = None,
-        legal_aid: int = 0,
         second_opinion: StaffPool | None = None,
+        point: str = "",
         investigation: bool = False,
     ) -> float:
         """One professional's judgement of a case, written into the file.
 
         Everyone reading the file shares its information error; an ``investigation``
         gathers new information and replaces part of it. The judgement anchors on the one
-        already in the file. When ``second_opinion`` is given, a share of decisions
-        (contradiction lever) adds an independent assessor who neither sees the file's
-        judgement nor relies only on its information; the two judgements are averaged.
+        already in the file. At a decision ``point`` with second assessors (contradiction
+        lever), a share of decisions adds an independent assessor from ``second_opinion``.
         """
         d, c = self.decisions, self.contradiction
         if investigation:
             case.case_error = dec.refresh_case_error(case.case_error, rng, d.information_kept)
-        noise_sd = dec.case_noise_sd_one(d, c, bool(rng.random() < d.instrument_use), legal_aid)
-        truth = case.truth
+        noise_sd = dec.case_noise_sd_one(d, c, bool(rng.random() < d.instrument_use))
         perceived = dec.perceive_one(
-            truth,
+            case.truth,
             rng,
             noise_sd=noise_sd,
             occasion_sd=d.occasion_noise_sd,
-            bias=worker.bias,
+            bias=worker.bias + self.poverty_read(case.child),
             case_error=case.case_error,
             prior=case.judgement,
             anchoring=d.anchoring if anchoring is None else anchoring,
         )
-        if second_opinion is not None and rng.random() < c.second_assessor_share:
-            other = second_opinion.pick(rng)
-            own_look = dec.refresh_case_error(case.case_error, rng, d.information_kept)
-            independent = dec.perceive_one(
-                truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=other.bias, case_error=own_look
-            )
-            # the second assessor's own values count as much as the first's: express the
-            # second judgement relative to the first professional's threshold
-            independent -= other.values - worker.values
-            perceived = (perceived + independent) / 2  # dec.combine_independent, for two floats
-            self.ledger.count("second_assessments")
+        if second_opinion is not None:
+            perceived = self._second_assessor(case, worker, perceived, second_opinion, rng, self.second_share(point), noise_sd)
         case.judgement = perceived
         return perceived
 
+    def second_look(
+        self, case: Case, worker: Professional, perceived: float, pool: StaffPool, rng: np.random.Generator, point: str
+    ) -> float:
+        """A judgement already made, joined by an independent second assessor at ``point`` (for a share of decisions)."""
+        share = self.second_share(point)
+        if share <= 0:
+            return perceived
+        noise_sd = dec.case_noise_sd_one(self.decisions, self.contradiction, False)
+        combined = self._second_assessor(case, worker, perceived, pool, rng, share, noise_sd)
+        case.judgement = combined
+        return combined
+
+    def _second_assessor(
+        self,
+        case: Case,
+        worker: Professional,
+        perceived: float,
+        pool: StaffPool,
+        rng: np.random.Generator,
+        share: float,
+        noise_sd: float,
+    ) -> float:
+        """With chance ``share``, average ``perceived`` with an independent judgement of another professional.
+
+        The second assessor neither sees the file's judgement nor relies only on its
+        information (an own look refreshes part of the file's error).
+        """
+        if share <= 0 or rng.random() >= share:
+            return perceived
+        d = self.decisions
+        other = pool.pick(rng)
+        own_look = dec.refresh_case_error(case.case_error, rng, d.information_kept)
+        bias = other.bias + self.poverty_read(case.child)
+        independent = dec.perceive_one(
+            case.truth, rng, noise_sd=noise_sd, occasion_sd=d.occasion_noise_sd, bias=bias, case_error=own_look
+        )
+        # the second assessor's own values count as much as the first's: express the
+        # second judgement relative to the first professional's threshold
+        independent -= other.values - worker.values
+        self.ledger.count("second_assessments")
+        return (perceived + independent) / 2  # dec.combine_independent, for two floats
+
+    def represented(self, case: Case, rng: np.random.Generator) -> int:
+        """Lawyers for the parents and for the child at a court decision (0-2); each corrects part of the file."""
+        c = self.contradiction
+        lawyers = int(rng.random() < c.legal_aid_share) + int(rng.random() < c.child_representative_share)
+        if lawyers:
+            case.case_error = dec.correct_case_error(case.case_error, c.legal_aid_information, lawyers)
+        return lawyers
+
     def first_look(
-        self, children: np.ndarray, pool: StaffPool, rng: np.random.Generator
+        self, children: np.ndarray, pool: StaffPool, rng: np.random.Generator, point: str = ""
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """First judgements of children who have no file yet (VT triage, local-team intake).
 
+        At a ``point`` with second assessors, a share of the judgements is averaged with an
+        independent one by another professional (expressed relative to the first's values).
         Returns (perceived, professionals' indices, the new files' information errors).
         """
         d = self.decisions
@@ -93,14 +150,29 @@ class Judgement:
         who = pool.pick_many(rng, n)
         noise = dec.case_noise_sd(d, self.contradiction, rng.random(n) < d.instrument_use)
         case_error = rng.normal(0.0, 1.0, n)
+        truth = self.population.threat[children]
+        poverty = self.poverty_reads(children)
         perceived = dec.perceive(
-            self.population.threat[children],
-            rng,
-            noise_sd=noise,
-            occasion_sd=d.occasion_noise_sd,
-            bias=pool.bias[who],
-            case_error=case_error,
+            truth, rng, noise_sd=noise, occasion_sd=d.occasion_noise_sd, bias=pool.bias[who] + poverty, case_error=case_error
         )
+        share = self.second_share(point)
+        if share > 0 and n:
+            second = np.flatnonzero(rng.random(n) < share)
+            other = pool.pick_many(rng, len(second))
+            own_look = d.information_kept * case_error[second] + np.sqrt(1 - d.information_kept**2) * rng.standard_normal(
+                len(second)
+            )
+            independent = dec.perceive(
+                truth[second],
+                rng,
+                noise_sd=noise[second],
+                occasion_sd=d.occasion_noise_sd,
+                bias=pool.bias[other] + poverty[second],
+                case_error=own_look,
+            )
+            independent -= pool.values[other] - pool.values[who[second]]
+            perceived[second] = dec.combine_independent(perceived[second], independent)
+            self.ledger.count("second_assessments", len(second))
         return perceived, who, case_error
 
     def assess_batch(self, cases: list[Case], pool: StaffPool, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -123,7 +195,7 @@ class Judgement:
             rng,
             noise_sd=noise,
             occasion_sd=d.occasion_noise_sd,
-            bias=pool.bias[who],
+            bias=pool.bias[who] + self.poverty_reads(children),
             prior=np.nan_to_num(prior),
             anchoring=anchoring,
             case_error=case_error,
@@ -142,9 +214,30 @@ class Judgement:
         return dec.finds_voluntary_route(skill, perceived, rng, midpoint=self.decisions.consent_midpoint)
 
     def placement_bar(self, threshold: float) -> float:
-        """A placement threshold lowered by the overestimated benefit of placement.
+        """A placement threshold lowered by the overestimated benefit of placement (docs/MODEL.md section 3)."""
+        return dec.placement_threshold(threshold, self.decisions.placement_benefit_bias)
 
-        The same bias for every professional who decides on placement (docs/MODEL.md
-        section 3); explicit weighing of alternatives (contradiction) removes part of it.
+    def places(
+        self,
+        perceived: float,
+        threshold: float,
+        shift: float,
+        rng: np.random.Generator,
+        options: Callable[[], tuple[float, float]],
+    ) -> bool:
+        """Whether a professional decides for placement (a proposal, a request, a grant).
+
+        Without explicit weighing the professional places when the judged threat passes a
+        bar lowered by the overestimated benefit of placement (the same for everyone). In a
+        share ``weigh_alternatives`` of decisions the professional weighs: the threat must pass
+        the plain bar *and* the estimated benefit for this child (home with the help on
+        offer against care, ``options()`` = (help on offer, threat in care)) must be positive.
         """
-        return dec.placement_threshold(threshold, self.decisions.placement_benefit_bias, self.contradiction.weigh_alternatives)
+        weigh = self.contradiction.weigh_alternatives
+        if weigh > 0 and rng.random() < weigh:
+            if perceived <= threshold + shift:
+                return False
+            help_on_offer, care_exposure = options()
+            error = self.decisions.benefit_estimate_sd * float(rng.standard_normal())
+            return dec.benefit_estimate(perceived, help_on_offer, care_exposure, error) > 0
+        return perceived > self.placement_bar(threshold) + shift

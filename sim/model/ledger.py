@@ -79,18 +79,30 @@ FLOWS: dict[str, str] = {
     "placements_ended": "placements ended for any reason",
     "placements_ended_majority": "placements ended because the child turned 18",
     "placements_ended_foster_guardianship": "placements ended because the foster parents became the guardians (the child stays)",
-    "unwarranted_vt_investigations": "VT investigations of children below the concern threshold",
-    "unwarranted_raad_investigations": "Raad investigations of children below the concern threshold",
-    "unwarranted_measures": "OTS starts for children below the serious threshold",
-    "unwarranted_guardianships": "guardianships for children below the placement threshold",
-    "unwarranted_placements": "placements of children below the placement threshold",
-    "missed_children": "children seriously harmed while no adequate help was in place (unknown, waiting or under investigation)",
+    "missed_children": "children seriously harmed while no adequate help was in place (unknown, waiting, under investigation, or only ordinary help where the truth warranted a measure)",
+    "missed_known": "of those, children the chain knew: waiting, under investigation, given too little help, or screened out or let go in the past year (the Bermuda triangle's safety corner)",
+    "missed_unreported": "of those, children the chain had not seen in the past year (no chain lever reaches them directly)",
     "harm_incidents": "serious-harm incidents, all children",
     "harm_unknown_to_chain": "serious-harm incidents to children the chain did not know",
     "harm_in_care": "serious-harm incidents to children in care",
     "second_assessments": "decisions with an independent second assessor",
+    "debts_resolved_by_help": "households whose problematic debts were resolved by debt help (schuldhulpverlening)",
+    "left_waiting_list_vt": "families who left VT's waiting list for an investigation (voluntary help or closed)",
+    "left_waiting_list_raad": "families who left the Raad's waiting list (referred back to voluntary help or closed)",
+    "left_waiting_list_home_help": "families who left the list for intensive home help (ordinary help instead)",
     "publicised_incidents": "publicised incidents (regelreflex)",
 }
+# Errors against the truth (sim/model/truth.py): each with its band, key_low (unwarranted even at
+# the band's strict edge) and key_high (at its lenient edge).
+ERRORS: dict[str, str] = {
+    "unwarranted_vt_investigations": "VT investigations of children below the concern threshold",
+    "unwarranted_raad_investigations": "Raad investigations of children below the concern threshold",
+    "unwarranted_measures": "OTS starts for children below the serious threshold",
+    "unwarranted_guardianships": "guardianships for children below the placement threshold",
+    "unwarranted_placements": "placements of children who fare no better in care than at home with the help on offer",
+}
+BAND_EDGES = (("", ""), ("_low", ", at the strict edge of the truth band"), ("_high", ", at the lenient edge of the truth band"))
+FLOWS.update({f"{key}{suffix}": f"{meaning}{edge}" for key, meaning in ERRORS.items() for suffix, edge in BAND_EDGES})
 COST_ROUTES = ("vt", "raad", "voluntary_help", "home_help", "guardians", "foster", "gezinshuis", "residential")
 COSTS = {f"cost_{route}" for route in COST_ROUTES}
 KNOWN_KEYS = frozenset(FLOWS) | COSTS
@@ -126,6 +138,8 @@ class Ledger:
         self.placed_year = np.full(n, -1, np.int16)
         self.court_placed_year = np.full(n, -1, np.int16)
         self.missed_year = np.full(n, -1, np.int16)  # last year seriously harmed without adequate help
+        self.missed_known_year = np.full(n, -1, np.int16)  # ... while known to the chain (or recently screened out)
+        self.missed_unreported_year = np.full(n, -1, np.int16)  # ... while never (recently) seen by the chain
 
     # --- counting ------------------------------------------------------------------------
     def year(self) -> int:
@@ -145,10 +159,20 @@ class Ledger:
             self.year()
         self._flows_now[key] += n
 
-    def count_if_unwarranted(self, key: str, truth: float, threshold: float) -> None:
-        """Count an error against the truth: the child's true threat is below what the step warrants."""
-        if truth < threshold:
-            self.count(key)
+    def count_error(self, key: str, margin: float, band: float) -> None:
+        """Count an error against the truth, with its band.
+
+        ``margin`` is how far the truth was on the warranted side (true threat minus the
+        threshold the step needs, or a placement's true benefit). Counted as ``key`` when it
+        is below 0, as ``key_low`` below ``-band`` (unwarranted even at the band's other edge)
+        and as ``key_high`` below ``+band``.
+        """
+        if margin < band:
+            self.count(f"{key}_high")
+            if margin < 0:
+                self.count(key)
+                if margin < -band:
+                    self.count(f"{key}_low")
 
     def count_cost(self, route: str, euros: float) -> None:
         """Add to this year's cost of a route (one of :data:`COST_ROUTES`)."""
@@ -162,9 +186,16 @@ class Ledger:
         """Remember that this child had a measure this year (unique-children counts)."""
         self.measure_year[child] = self.year()
 
-    def mark_missed(self, children: NDArray[np.intp]) -> None:
-        """These children were seriously harmed this year while no adequate help was in place."""
-        self.missed_year[children] = self.year()
+    def mark_missed(self, without_help: NDArray[np.intp], known: NDArray[np.intp], unreported: NDArray[np.intp]) -> None:
+        """Children seriously harmed this year while no adequate help was in place.
+
+        ``without_help`` are all of them; ``known`` those the chain knew (waiting, under
+        investigation, or screened out recently); ``unreported`` those it never saw.
+        """
+        year = self.year()
+        self.missed_year[without_help] = year
+        self.missed_known_year[known] = year
+        self.missed_unreported_year[unreported] = year
 
     def unknown_keys(self) -> set[str]:
         """Flow keys counted in this run that are not registered (:data:`KNOWN_KEYS`)."""
@@ -244,6 +275,8 @@ class Ledger:
 
     def _close_year(self, year: int) -> None:
         self.flows[year]["missed_children"] = int(np.sum(self.missed_year == year))
+        self.flows[year]["missed_known"] = int(np.sum(self.missed_known_year == year))
+        self.flows[year]["missed_unreported"] = int(np.sum(self.missed_unreported_year == year))
         self.equity_rows(year, ("other", "hit", "matched"))
         self.yearly_stocks.append(
             {
@@ -255,12 +288,23 @@ class Ledger:
         )
 
     def equity_rows(self, year: int, names: tuple[str, ...]) -> None:
-        """Children, with a measure, placed and court-placed in ``year``, per equity group."""
-        group = self.population.child_group()
+        """Children (and households) with a measure, placed and court-placed in ``year``, per equity group.
+
+        Households count as having a measure when any of their children had one (the unit of
+        CBS's matched study of the toeslagenaffaire).
+        """
+        pop = self.population
+        group = pop.child_group()
+        measured = pop.household[self.measure_year == year]
+        with_measure = np.zeros(pop.n_households, bool)
+        with_measure[measured] = True
+        has_children = np.zeros(pop.n_households, bool)
+        has_children[pop.household] = True
         for g, name in enumerate(("other", "hit", "matched")):
             if name not in names:
                 continue
             members = group == g
+            households = (pop.group == g) & has_children
             self.equity.append(
                 {
                     "year": year,
@@ -269,6 +313,8 @@ class Ledger:
                     "n_with_measure": int(np.sum(members & (self.measure_year == year))),
                     "n_placed": int(np.sum(members & (self.placed_year == year))),
                     "n_court_placed": int(np.sum(members & (self.court_placed_year == year))),
+                    "n_households": int(households.sum()),
+                    "n_households_with_measure": int(np.sum(households & with_measure)),
                 }
             )
 

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.model.chain import ChainModel
-from sim.model.episodes import exits_from_placement, home_help_at_home
+from sim.model.episodes import exits_from_placement, home_help_at_home, home_help_trial
+from sim.model.equity import shock_summary
 from sim.model.ledger import COST_ROUTES, FLOWS, WAITS
 
 
@@ -65,7 +66,10 @@ def collect(model: ChainModel) -> RunResult:
     equity = equity[equity["year"].isin(years)].reset_index(drop=True)
     for col in ("n_with_measure", "n_placed", "n_court_placed"):
         equity[col.replace("n_", "rate_")] = equity[col] / equity["n_children"].where(equity["n_children"] > 0)
-    cols = ["n_children", "n_with_measure", "n_placed", "n_court_placed"]
+    equity["rate_households_with_measure"] = equity["n_households_with_measure"] / equity["n_households"].where(
+        equity["n_households"] > 0
+    )
+    cols = ["n_children", "n_with_measure", "n_placed", "n_court_placed", "n_households", "n_households_with_measure"]
     equity[cols] = equity[cols].astype(float) * scale
 
     costs = pd.DataFrame(
@@ -78,8 +82,16 @@ def collect(model: ChainModel) -> RunResult:
     episodes = pd.concat(
         [model.placement_log.frame(model.first_year), model.home_help_log.frame(model.first_year)], ignore_index=True
     )
+    # the equity group of each episode's household at the end (a shock selects households after some episodes began)
+    households = episodes["household"].to_numpy()
+    final = np.where(households >= 0, model.population.group[np.maximum(households, 0)], 0)
+    episodes["household_group"] = final.astype(np.int8)
     summary = summarise(yearly, equity, costs, model)
     summary.update(episode_outcomes(episodes, model))
+    summary.update(shock_summary(equity, episodes, model.params, model.first_year))
+    trial = pd.DataFrame(model.local_team.trial, columns=["child", "start", "treated", "abuse"])
+    t0 = 12.0 * run.warmup_years
+    summary.update(home_help_trial(trial, episodes[episodes["kind"] == "placement"], t0, float(model.months_total)))
     return RunResult(yearly, monthly, equity, costs, summary, episodes)
 
 
@@ -130,10 +142,15 @@ def summarise(yearly: pd.DataFrame, equity: pd.DataFrame, costs: pd.DataFrame, m
         "foster_breakdown_share": _share(y["foster_breakdowns"], y["foster_breakdowns"] + y["foster_planned_ends"]),
         "provisional_orders_per_year": y["provisional_orders"],
         "placements_started_per_year": y["placements_started"],
-        "unwarranted_raad_investigations_per_year": y["unwarranted_raad_investigations"],
-        "unwarranted_measures_per_year": y["unwarranted_measures"],
-        "unwarranted_placements_per_year": y["unwarranted_placements"],
+        **{
+            f"unwarranted_{what}_per_year{edge}": y[f"unwarranted_{what}{edge}"]
+            for what in ("raad_investigations", "measures", "placements")
+            for edge in ("", "_low", "_high")
+        },
+        "unwarranted_placement_share": _share(y["unwarranted_placements"], y["placements_started"]),
         "missed_children_per_year": y["missed_children"],
+        "missed_known_per_year": y["missed_known"],
+        "missed_unreported_per_year": y["missed_unreported"],
         "harm_incidents_per_year": y["harm_incidents"],
         "hidden_serious_cases": y["n_hidden_serious"],
         "mean_wellbeing": y["mean_wellbeing"],

@@ -29,6 +29,8 @@ STREAMS = (
     "shock",
     "regelreflex",
     "initial",  # initial stocks of measures and placements
+    "debt_help",  # whether debt help resolves a helped family's debts this month
+    "trial",  # randomisation of the in-model controlled trial of intensive home help
 )
 
 

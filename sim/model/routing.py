@@ -19,8 +19,8 @@ guardians                 care (placement, return home); court (placement reques
 care                      local team (reviews of voluntary placements)
 ========================  ==========================================================
 
-It also holds what one actor reads of another: the Raad's waiting-list pressure, whether
-intensive home help has room, and the bars that are one norm along the chain but are
+It also holds what one actor reads of another: the Raad's and the guardians' waiting-list
+pressure (workload), whether intensive home help has room, and the bars that are one norm along the chain but are
 declared in one actor's parameter section (each named below with the reason it is shared).
 """
 
@@ -68,6 +68,10 @@ class Routes:
         """New reports go to Veilig Thuis's safety assessment."""
         self._chain.veilig_thuis.triage(children)
 
+    def reported_again(self, children: NDArray[np.intp]) -> None:
+        """New reports about children already in the chain reach whoever handles them (the local team's ordinary help)."""
+        self._chain.local_team.reported_again(children)
+
     def to_intake(self, children: NDArray[np.intp]) -> None:
         """Families' own requests for help go to the local team's intake."""
         self._chain.local_team.intake(children)
@@ -80,6 +84,17 @@ class Routes:
     def to_home_help(self, case: Case) -> None:
         """The waiting list for intensive home help."""
         self._chain.local_team.offer_home_help(case)
+
+    def help_on_offer(self, case: Case) -> float:
+        """Threat relief of the best help at home the chain could give this child instead of care."""
+        local_team = self._chain.local_team
+        if not case.tried_home_help and local_team.home_help_available():
+            return local_team.home_help_relief(case)
+        return self.guidance_effect
+
+    def placement_options(self, case: Case) -> tuple[float, float]:
+        """For weighing alternatives: (relief of the help on offer at home, the threat the child would live with in care)."""
+        return self.help_on_offer(case), self._chain.care.expected_exposure(case)
 
     def home_help_available(self) -> bool:
         """Whether intensive home help has room (professionals check before offering it)."""
@@ -105,6 +120,10 @@ class Routes:
     def raad_pressure(self) -> float:
         """How far the Raad's waiting list raises the bar of those who refer to it."""
         return self._chain.raad.pressure()
+
+    def measure_pressure(self) -> float:
+        """How far children waiting for a guardian raise the bars for a measure (Raad requests, judges' grants)."""
+        return self._chain.guardians.pressure()
 
     def to_court(self, case: Case, request: Request) -> None:
         """A request to the juvenile court."""

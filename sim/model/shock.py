@@ -1,8 +1,11 @@
 """A financial shock to a targeted group of families (toeslagenaffaire-like), with matched controls.
 
 The government selects families on a risk profile (single parent, lowest income, migration
-background: CBS 2022), pushes them into debt for some years, and later compensates part of
-it. For the equity analysis, each hit family is matched to a family that was not hit with
+background: CBS 2022) and imposes debts: they do not resolve while the shock lasts, and
+the stress makes other stressors (conflict, parental distress, violence) start sooner. That
+is the shock's only path to a child's *true* threat; how professionals *read* a family in
+debt is a separate parameter (``decisions.poverty_bias``). Compensation settles part of the
+debts. For the equity analysis each hit family is matched to a family that was not hit with
 the same pre-shock risk profile and stressor count (the design CBS used).
 """
 
@@ -14,8 +17,6 @@ import numpy as np
 
 from sim.model.params import ShockParams
 from sim.model.population import Group, Population
-
-LINGERING_SHARE = 0.5  # assumption: after the shock ends, half of its load (debts) remains until compensated
 
 
 class FinancialShock:
@@ -34,21 +35,27 @@ class FinancialShock:
             return
         if year == self.p.start_year:
             self._start()
-        # the shock eases in the first January after it ends (and never in its first one)
+        # the pressure ends in the first January after the shock (and never in its first one)
         eases_in = max(self.p.start_year + 1, math.ceil(self.p.start_year + self.p.duration_years))
         if len(self.hit) and year == eases_in:
-            self.population.set_shock_load(self.hit, self.p.size * LINGERING_SHARE)
+            self.population.ease_stress(self.hit)
         if len(self.hit) and year == self.p.compensation_year:
-            pop = self.population
-            pop.set_shock_load(self.hit, pop.shock_load[self.hit] * (1 - self.p.compensation_effect))
-            repaid = self.hit[self.rng.random(len(self.hit)) < self.p.compensation_effect]
-            pop.debt[repaid] = False
-            pop.stressors_changed(repaid)
+            settled = self.hit[self.rng.random(len(self.hit)) < self.p.compensation_effect]
+            self.population.settle_debts(self.hit, settled)
+
+    def selection_weight(self) -> np.ndarray:
+        """Each household's odds of being hit: one log-odds per risk-profile marker (CBS 2022 shares)."""
+        pop, p = self.population, self.p
+        log_odds = (
+            p.selectivity_single_parent * pop.single_parent
+            + p.selectivity_low_income * pop.low_income
+            + p.selectivity_migration * pop.migration
+        )
+        return np.exp(log_odds)
 
     def _start(self) -> None:
         pop = self.population
-        markers = pop.single_parent.astype(int) + pop.low_income + pop.migration
-        weight = np.exp(self.p.risk_selectivity * markers)
+        weight = self.selection_weight()
         n_hit = round(self.p.share_households * pop.n_households)
         if n_hit == 0:
             return
@@ -57,9 +64,7 @@ class FinancialShock:
         stressors = pop.debt.astype(int) + pop.divorce + pop.mental + pop.violence
         self._match(np.minimum(stressors, 2))
         pop.group[self.hit] = Group.HIT
-        pop.set_shock_load(self.hit, self.p.size)
-        pop.debt[self.hit] = True
-        pop.stressors_changed(self.hit)
+        pop.impose_debts(self.hit, self.p.stress_onset_multiplier)
 
     def _match(self, stressors: np.ndarray) -> None:
         """Pick, per hit family, an unhit family with the same risk profile (exact stratum match)."""

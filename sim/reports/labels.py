@@ -64,6 +64,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "The Bermuda triangle: errors against the truth, per year",
         "De Bermudadriehoek: fouten ten opzichte van de werkelijkheid, per jaar",
     ),
+    "errors_explained": (
+        "Errors are counted against the truth only the model knows (docs/ODD.md 6.14). Unwarranted investigations and "
+        "measures: the child's true threat was below the level that warrants them; unwarranted placements: the child "
+        "fares no better in care than at home with the help on offer. Missed children: seriously harmed while no "
+        "adequate help was in place, split into children the chain knew (waiting, under investigation, or let go in "
+        "the past year: what chain levers can change) and children never reported. The truth thresholds and the "
+        "effect of care are uncertain, so every level has a band (the _low and _high outcomes): compare scenarios "
+        "paired rather than quote a level.",
+        "Fouten worden geteld ten opzichte van de werkelijkheid die alleen het model kent (docs/ODD.md 6.14). "
+        "Onterechte onderzoeken en maatregelen: de werkelijke bedreiging lag onder het niveau dat ze rechtvaardigt; "
+        "onterechte uithuisplaatsingen: het kind is in de zorg niet beter af dan thuis met de hulp die er is. Gemiste "
+        "kinderen: ernstig geschaad zonder passende hulp, gesplitst in kinderen die de keten kende (wachtend, in "
+        "onderzoek, of het afgelopen jaar losgelaten: wat de keten kan veranderen) en kinderen die nooit gemeld zijn. "
+        "De drempels en het effect van zorg zijn onzeker, dus elk niveau heeft een band (de _low- en _high-uitkomsten): "
+        "vergelijk scenario's gepaard in plaats van een niveau te citeren.",
+    ),
     "fig_wellbeing": (
         "Children's wellbeing (model index; higher is better)",
         "Welzijn van kinderen (modelindex; hoger is beter)",
@@ -100,6 +116,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "unwarranted_measures_per_year": ("Unwarranted supervision orders", "Onterechte maatregelen"),
     "unwarranted_placements_per_year": ("Unwarranted placements", "Onterechte uithuisplaatsingen"),
     "missed_children_per_year": ("Missed children, seriously harmed (gemist)", "Gemiste kinderen met ernstige schade"),
+    "missed_known_per_year": ("Missed among children the chain knew", "Gemist terwijl de keten het kind kende"),
+    "missed_unreported_per_year": ("Missed, never reported", "Gemist, nooit gemeld"),
     "children_waiting_for_guardian": (
         "Children waiting for a guardian (wachtlijst GI)",
         "Kinderen op de wachtlijst voor een jeugdbeschermer",

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from sim.experiments.runs import Replications
 from sim.experiments.targets import load_targets
+from sim.reports.labels import label
 
 
 def summary_table(reps: Replications) -> pd.DataFrame:
@@ -84,11 +85,11 @@ def sankey(yearly: pd.DataFrame) -> go.Figure:
 def lines(frame: pd.DataFrame, x: str, cols: dict[str, str], title: str, targets: dict[str, float] | None = None) -> go.Figure:
     """Line chart of ``cols`` (column: label) over ``x``, with dotted horizontal target lines."""
     fig = go.Figure()
-    for col, label in cols.items():
+    for col, name in cols.items():
         if col in frame:
-            fig.add_trace(go.Scatter(x=frame[x], y=frame[col], mode="lines", name=label))
-    for label, value in (targets or {}).items():
-        fig.add_hline(y=value, line_dash="dot", annotation_text=label)
+            fig.add_trace(go.Scatter(x=frame[x], y=frame[col], mode="lines", name=name))
+    for text, value in (targets or {}).items():
+        fig.add_hline(y=value, line_dash="dot", annotation_text=text)
     fig.update_layout(title=title, height=380)
     return fig
 
@@ -140,9 +141,10 @@ def figures(reps: Replications) -> dict[str, go.Figure]:
             yearly,
             "year",
             {
-                "unwarranted_raad_investigations": "unwarranted investigations (privacy)",
+                "unwarranted_raad_investigations": "unwarranted Raad investigations (privacy)",
                 "unwarranted_placements": "unwarranted placements (unjust measures)",
-                "missed_children": "missed children with serious harm (safety)",
+                "missed_known": "missed among children the chain knew (safety)",
+                "missed_unreported": "missed, never reported",
             },
             "The Bermuda triangle: errors against the truth, per year",
         ),
@@ -202,6 +204,7 @@ def build_report(reps: Replications, title: str) -> str:
         "<table border=1 cellpadding=3><tr><th>outcome</th><th>mean</th><th>2.5%</th><th>97.5%</th><th>Dutch figure</th></tr>"
         f"{rows}</table>",
     ]
+    parts.append(f"<p><b>Errors against the truth.</b> {html.escape(label('errors_explained'))}</p>")
     for i, fig in enumerate(figs):
         parts.append(fig.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False))
     return (

@@ -116,6 +116,18 @@ def _bars(frame: pd.DataFrame, x: str, label: str, title: str, lo: str = "ci_low
     return fig
 
 
+TARGET_COLUMNS = {
+    "target": "",
+    "real": "num",
+    "tolerance": "num",
+    "model": "num",
+    "ci_low": "num",
+    "ci_high": "num",
+    "z": ".2f",
+    "within": "",
+}
+
+
 def _cell(value: object, fmt: str) -> str:
     """A table cell: counts with thousands separators, small numbers with 4 digits, yes/NO for booleans."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -139,28 +151,18 @@ def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
 def build(v: Validation) -> str:
     """The report as one HTML string (plotly.js inlined, so it works offline)."""
     p = v.reps.params
-    within = int(v.targets["within"].sum())
+    within = int(v.targets["within"].sum()) + (0 if v.responses is None else int(v.responses["within"].sum()))
+    n_targets = len(v.targets) + (0 if v.responses is None else len(v.responses))
     parts: list[str | go.Figure] = [
         f"<h1>Ketensim validation: {html.escape(v.scenario)}</h1>",
         f"<p>{len(v.reps.seeds)} replications (seeds {', '.join(map(str, v.reps.seeds))}); scale {p.run.scale}; "
         f"years {p.run.start_year}-{p.run.start_year + p.run.years - 1} (outcomes are means over these years; "
         f"the Dutch figures are for {BASE_YEAR}). Counts are national. VT reports are child-related: the target is half "
-        f"of all VT reports. <b>{within} of {len(v.targets)} targets within tolerance.</b></p>",
-        "<h2>1. Model vs. Dutch figures</h2>",
-        _table(
-            v.targets,
-            {
-                "target": "",
-                "real": "num",
-                "tolerance": "num",
-                "model": "num",
-                "ci_low": "num",
-                "ci_high": "num",
-                "z": ".2f",
-                "within": "",
-            },
-        ),
+        f"of all VT reports. <b>{within} of {n_targets} targets (levels and responses) within tolerance.</b></p>",
+        "<h2>1. Levels: model vs. Dutch figures</h2>",
+        _table(v.targets, TARGET_COLUMNS),
         _target_figure(v.targets),
+        *_responses(v),
         "<h2>2. Stocks and flows over time</h2><p>Band: 95% of replications; black: the Dutch figure for 2022 with its tolerance.</p>",
         *_series_figures(v),
     ]
@@ -190,29 +192,52 @@ def build(v: Validation) -> str:
             ),
         ]
     if v.shock is not None:
-        sp = v.shock_placed
+        sf = v.shock_figures
         parts += [
             "<h2>4. Financial shock with matched controls</h2>",
-            "<p>Scenario <code>scenarios/validation/financial_shock_matched.toml</code>. Share of children with a "
-            "protection measure, placed, and court-placed during each year: hit families, matched families (same "
-            "pre-shock risk, not hit) and all other families; before the shock and in the three years after it began.</p>",
+            "<p>Scenario <code>scenarios/validation/financial_shock_matched.toml</code>. Share of children (and of "
+            "households) with a protection measure, placed, and court-placed during each year: hit families, matched "
+            "families (same pre-shock risk, not hit) and all other families; before the shock and in the three years "
+            "after it began.</p>",
             _table(
-                v.shock, {"group": "", "period": "", "rate_with_measure": ".4f", "rate_placed": ".4f", "rate_court_placed": ".4f"}
+                v.shock,
+                {
+                    "group": "",
+                    "period": "",
+                    "rate_with_measure": ".4f",
+                    "rate_households_with_measure": ".4f",
+                    "rate_placed": ".4f",
+                    "rate_court_placed": ".4f",
+                },
             ),
-            f"<p>Children of hit families placed from {int(sp['from_year'])} to the end of the run: "
-            f"<b>{sp['hit_children_placed']:,.0f}</b> (95% interval {sp['ci_low']:,.0f} - {sp['ci_high']:,.0f}; "
-            "unique children, national scale; for comparison, over a thousand children of families affected by the "
-            "toeslagenaffaire were placed).</p>",
+            f"<p>Children of hit families in a court-ordered placement, January 2015 to June 2022: "
+            f"<b>{sf['shock_hit_children_court_placed']:,.0f}</b> (95% interval {sf['shock_hit_children_court_placed_low']:,.0f} - "
+            f"{sf['shock_hit_children_court_placed_high']:,.0f}; CBS counted 2,090, 'not necessarily caused by the affair'). "
+            f"Difference-in-differences of households with a measure, hit vs. matched: "
+            f"<b>{sf['shock_measure_did']:+.4f}</b> (95% interval {sf['shock_measure_did_low']:+.4f} to "
+            f"{sf['shock_measure_did_high']:+.4f}; CBS: +0.001, about -0.011 to +0.013).</p>",
             _shock_figure(v.shock),
         ]
     if v.home_help is not None:
         parts += [
-            "<h2>5. Intensive home help: raw vs. controlled</h2>",
+            "<h2>5. Intensive home help: raw, and a controlled trial</h2>",
             "<p>Raw: of the families whose intensive home help ended, the share whose child was still at home at the end "
-            "and one year later. Controlled: the children who began home help in the validated scenario, followed in a "
-            "control arm without home help (<code>scenarios/validation/home_help_control_arm.toml</code>, same seeds: the "
-            "same children); share in care within 12 months of the start in each arm, and the difference.</p>",
+            "and one year later (no control group, like the Families First figures). Trial "
+            "(<code>scenarios/validation/home_help_trial.toml</code>): half of the voluntary referrals are randomised to "
+            "care as usual (ordinary help); placement within 12 months in each arm and the effect size g from the odds "
+            "ratio (positive: fewer placements), overall and for families with and without domestic violence.</p>",
             _table(v.home_help, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
+        ]
+    if v.contradiction is not None:
+        parts += [
+            "<h2>7. The Bermuda triangle of more contradiction</h2>",
+            "<p>Scenario <code>scenarios/validation/more_contradiction.toml</code> vs. the validated scenario, paired. "
+            "Fewer unwarranted interventions (privacy, no unjust measures) against children missed among those the "
+            "chain knew (safety); errors are counted against the truth the model knows (docs/ODD.md).</p>",
+            _table(
+                v.contradiction,
+                {"label": "", "a_mean": "num", "b_mean": "num", "difference": "num", "ci_low": "num", "ci_high": "num"},
+            ),
         ]
     if v.exits is not None:
         parts += [
@@ -230,6 +255,20 @@ def build(v: Validation) -> str:
             body.append(part)
     title = f"Ketensim validation: {v.scenario}"
     return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>{''.join(body)}</body></html>"
+
+
+def _responses(v: Validation) -> list[str | go.Figure]:
+    """The responses table: what changes under a lever or a shock, against the literature."""
+    if v.responses is None:
+        return []
+    return [
+        "<h2>1b. Responses: what changes under a lever or a shock</h2>",
+        "<p>Each measured in its arm (<code>scenarios/validation/&lt;arm&gt;.toml</code>, same seeds as the baseline); "
+        "targets and sources in <code>sim/data/responses.toml</code>.</p>",
+        _table(
+            v.responses, {"target": "", "arm": ""} | {k: f for k, f in TARGET_COLUMNS.items() if k != "target"} | {"source": ""}
+        ),
+    ]
 
 
 def _shock_figure(rates: pd.DataFrame) -> go.Figure:

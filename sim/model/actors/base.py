@@ -9,6 +9,7 @@ and, when a case closes, :meth:`Actor.release` lets go of whatever it holds for 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from sim.model.params import Section
@@ -16,6 +17,7 @@ from sim.model.params import Section
 if TYPE_CHECKING:
     from sim.model.cases import Case
     from sim.model.chain import ChainModel
+    from sim.model.queues import CapacityQueue
 
 
 P = TypeVar("P", bound=Section)
@@ -35,6 +37,13 @@ class Actor(Generic[P]):
         self.judgement = chain.judgement
         self.ledger = chain.ledger
         self.routes = chain.routes
+        self.workload = chain.params.workload
+        self.queue: CapacityQueue[Case] | None = None  # the capacity whose waiting list is the actor's load
+        self.norm_capacity = 0  # that capacity at the norm caseload
+
+    def capacity_is(self, queue: CapacityQueue[Case]) -> None:
+        """Declare the capacity whose waiting list is this actor's load (at its norm caseload now)."""
+        self.queue, self.norm_capacity = queue, queue.capacity
 
     def step(self) -> None:
         """Do the month's work (step 5 of :meth:`ChainModel.step`); nothing by default."""
@@ -49,3 +58,48 @@ class Actor(Generic[P]):
                 became the guardians).
 
         """
+
+    # --- workload: the same rule at every capacity-limited actor (params.workload) --------
+    def load(self) -> float:
+        """The waiting list as a share of capacity (0 without a capacity), capped."""
+        q = self.queue
+        if q is None:
+            return 0.0
+        return min(self.workload.max_queue_ratio, len(q) / max(1, self.norm_capacity))
+
+    def pressure(self) -> float:
+        """How far the load raises the bars of this actor and of those who refer to it (triage)."""
+        return self.workload.bar_rise * self.load()
+
+    def stretched(self, months: float) -> float:
+        """An investigation's length, longer when the waiting list is long."""
+        return months * (1 + self.workload.duration_stretch * self.load())
+
+    def stretch_caseloads(self) -> None:
+        """Monthly: with a long list each professional carries more cases at once, each taking longer (:meth:`stretched`).
+
+        The two balance, so the number of investigations finished a month stays about the
+        same while each one, and the wait for it, takes longer (IJenV 2019: lead-time norms
+        exceeded; VT Haaglanden 2018-19). As the list shortens the capacity falls, possibly below
+        the cases in hand: those are finished, not dropped, and nobody new starts until fewer
+        are in hand than the capacity.
+        """
+        if self.queue is not None:
+            self.queue.capacity = round(self.norm_capacity * (1 + self.workload.duration_stretch * self.load()))
+
+    def leaving_waiting_list(self, may_leave: Callable[[Case], bool] | None = None) -> list[Case]:
+        """Take off the waiting list the families who leave it this month (situation eased, or other help found).
+
+        They are taken off the list here; the actor decides where they go (:meth:`tend_waiting_list`).
+        """
+        q, p = self.queue, self.workload.p_leave_waiting_month
+        if q is None or p <= 0 or not len(q):
+            return []
+        waiting = [case for case, _ in q.waiting() if may_leave is None or may_leave(case)]
+        leave = [case for case, u in zip(waiting, self.rng.random(len(waiting)).tolist(), strict=True) if u < p]
+        for case in leave:
+            q.withdraw(case)
+        return leave
+
+    def tend_waiting_list(self) -> None:
+        """Monthly (step 5): families may leave the waiting list; by default nobody does."""

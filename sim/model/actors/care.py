@@ -17,6 +17,7 @@ from sim.model.cases import Case
 from sim.model.params import CareParams
 from sim.model.population import Setting, State
 from sim.model.queues import CapacityQueue
+from sim.model.truth import care_exposure, placement_benefit
 
 if TYPE_CHECKING:
     from sim.model.chain import ChainModel
@@ -59,6 +60,15 @@ class Care(Actor[CareParams]):
         case.state = State.PLACEMENT_WAIT
         self.waiting.join(case, self.chain.time)
 
+    def expected_exposure(self, case: Case) -> float:
+        """The threat this child would live with in care, averaged over the settings it would likely get."""
+        young = case.age_years < 12
+        shares = PREFERENCE_YOUNG if young else PREFERENCE_ADOLESCENT
+        m = self.chain
+        return float(
+            sum(share * care_exposure(m.population, case.child, s, m.params) for share, s in zip(shares, SETTINGS, strict=True))
+        )
+
     def _preferred(self, case: Case) -> list[Setting]:
         cumulative = _CUMULATIVE_YOUNG if case.age_years < 12 else _CUMULATIVE_ADOLESCENT
         first = SETTINGS[bisect_right(cumulative, self.rng.random())]  # as np.searchsorted(side="right")
@@ -83,11 +93,13 @@ class Care(Actor[CareParams]):
             if self._place(case, self._preferred(case)):
                 ledger.count("placements_started")
                 ledger.count("placements_court" if case.court_placement else "placements_voluntary")
-                ledger.count_if_unwarranted("unwarranted_placements", case.truth, m.params.population.placement_threshold)
+                benefit = placement_benefit(m.population, case.child, case.setting, self.routes.help_on_offer(case), m.params)
+                ledger.count_error("unwarranted_placements", benefit, m.params.outcomes.placement_effect_band)
                 ledger.record_wait("placement", m.time - since)
                 case.placed_since = m.time
-                group = int(m.population.group[m.population.household[case.child]])
-                m.placement_log.begin(case.child, m.time, court=case.court_placement, group=group)
+                household = int(m.population.household[case.child])
+                group = int(m.population.group[household])
+                m.placement_log.begin(case.child, m.time, court=case.court_placement, group=group, household=household)
                 case.set_relief(0.0)
                 if not case.court_placement:
                     self.routes.schedule_placement_review(case)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sim.model.actors.base import Actor
 from sim.model.cases import Case
 from sim.model.params import CourtParams
-from sim.model.population import Legal, State
+from sim.model.population import UNDER_MEASURE, Legal, State
 from sim.model.staff import StaffPool
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Court(Actor[CourtParams]):
             # The Raad's investigation goes on beside it.
             self.hearing(case)
             return
-        if case.state not in (State.PLACED, State.MEASURE_HOME, State.PLACEMENT_WAIT):
+        if case.state not in UNDER_MEASURE:
             case.state = State.COURT
         backlog = max(1.0, self.pending / self.hearings_per_month)
         case.due(self.rng.gamma(2.0, self.p.dur_hearing_wait_months * backlog / 2), self.hearing)
@@ -61,16 +61,18 @@ class Court(Actor[CourtParams]):
         routes = self.routes
         request = self.requests.pop(case.unique_id)
         judge = self.judges.pick(self.rng)
-        contra = self.chain.params.contradiction
-        # a lawyer for the parents and one for the child each bring a view into court
-        represented = int(self.rng.random() < contra.legal_aid_share) + int(self.rng.random() < contra.child_representative_share)
-        cut = contra.legal_aid_anchoring_cut if represented else 0.0
+        # a lawyer for the parents and one for the child each bring the family's facts into the
+        # file and loosen the judge's anchoring on the Raad's report
+        represented = self.judgement.represented(case, self.rng)
+        cut = self.chain.params.contradiction.legal_aid_anchoring_cut if represented else 0.0
         anchoring = self.chain.params.decisions.judge_anchoring * (1 - cut)
-        perceived = self.judgement.assess(case, judge, self.rng, anchoring=anchoring, legal_aid=represented)
+        perceived = self.judgement.assess(case, judge, self.rng, anchoring=anchoring, second_opinion=self.judges, point="court")
         shift = judge.values + self.chain.climate
         # judges, too, tend to overestimate the benefit of placement (they lean more to
         # protective placement than social workers, sources.md)
-        place_at = self.judgement.placement_bar(self.p.placement_grant_threshold)
+        grants_placement = lambda: self.judgement.places(  # noqa: E731 (drawn only where a placement is asked)
+            perceived, self.p.placement_grant_threshold, shift, self.rng, lambda: routes.placement_options(case)
+        )
         self.ledger.count("hearings")
         if request == "guardianship":
             if perceived > self.p.guardianship_grant_threshold + shift:
@@ -79,12 +81,13 @@ class Court(Actor[CourtParams]):
                 routes.resume_measure(case)
             return
         if request == "placement":  # a GI asks to place a child already under OTS
-            if perceived > place_at + shift:
+            if grants_placement():
                 self.ledger.count("placement_authorisations")
                 routes.to_care(case, court=True)
             routes.resume_measure(case)
             return
-        if perceived <= self.p.grant_threshold + shift:
+        # judges hold back when the GIs have children waiting for a guardian (Trouw 2022)
+        if perceived <= self.p.grant_threshold + shift + routes.measure_pressure():
             self.ledger.count("requests_refused")
             if case.legal != Legal.NONE:
                 routes.end_measure(case)
@@ -93,5 +96,5 @@ class Court(Actor[CourtParams]):
             elif request != "provisional":
                 routes.to_help(case)
             return
-        authorise = request in ("ots_placement", "provisional") and (perceived > place_at + shift or request == "provisional")
+        authorise = request == "provisional" or (request == "ots_placement" and grants_placement())
         routes.start_measure(case, authorise=authorise, provisional=request == "provisional")

@@ -1,9 +1,12 @@
 """Certified institutions (GI) and their family guardians (jeugdbeschermers).
 
 A measure needs a guardian; when every guardian has a full caseload the child waits (the
-real waiting lists of 2019-2024). The guardian reviews a supervision order each year:
-reunify a placed child, end the order, ask the court for a placement, ask the Raad to
-investigate ending parental authority, or extend.
+real waiting lists of 2019-2024) and, waiting, has no guardian: no guidance, only a duty
+desk that checks for acute danger and moves such a child to the front of the list (IGJ
+2025: "directe onveiligheid" gets an emergency solution, the rest waits). The guardian
+reviews a supervision order each year: reunify a placed child, end the order, ask the
+court for a placement, ask the Raad to investigate ending parental authority, or extend.
+A long waiting list makes guardians end orders sooner (workload, ``params.workload``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Guardians(Actor[GuardianParams]):
         super().__init__(chain)
         self.staff = StaffPool(chain, "guardian", chain.scaled(self.p.n_guardians))
         self.caseloads = CapacityQueue[Case]("guardian", round(len(self.staff) * self.p.max_caseload_children))
+        self.capacity_is(self.caseloads)
 
     def release(self, case: Case, leaving: str) -> None:
         """A place in a guardian's caseload or on the waiting list for one."""
@@ -64,21 +68,28 @@ class Guardians(Actor[GuardianParams]):
         """Free guardians take waiting children, first come first served."""
         for case in self.caseloads.admit(self.chain.time):
             case.guardian = self.staff.pick(self.rng)
-            if case.state == State.MEASURE_HOME:
-                self.supervise(case)  # full guidance now that a guardian is there
+            if case.state == State.MEASURE_WAIT:
+                self.supervise(case)  # guidance now that a guardian is there
 
     def supervise(self, case: Case) -> None:
-        """A child under a measure who lives at home gets the guardian's guidance (half of it while waiting for one)."""
+        """A child under a measure who lives at home: the guardian's guidance, or none while waiting for a guardian."""
         if case.state not in (State.PLACED, State.PLACEMENT_WAIT):
-            case.state = State.MEASURE_HOME
-            # guidance by a guardian works like ordinary help; without one, half of it
-            relief = self.routes.guidance_effect
-            case.set_relief(relief if case.guardian is not None else relief / 2)
+            # guidance by a guardian works like ordinary help; a child waiting for a guardian has none
+            if case.guardian is not None:
+                case.state = State.MEASURE_HOME
+                case.set_relief(self.routes.guidance_effect)
+            else:
+                case.state = State.MEASURE_WAIT
+                case.set_relief(0.0)
 
     def need_guardian(self, case: Case) -> None:
-        """Join the waiting list for a guardian unless the case has one (or is already waiting)."""
+        """Join the waiting list for a guardian unless the case has one (or is already waiting).
+
+        A child whose file shows acute danger goes to the front (the duty desk's emergency solution).
+        """
         if case.guardian is None and case.unique_id not in self.caseloads.in_service:
-            self.caseloads.join(case, self.chain.time)  # no-op if already waiting
+            acute = case.judgement is not None and case.judgement > self.routes.emergency_bar
+            self.caseloads.join(case, self.chain.time, front=acute)  # no-op if already waiting
 
     def start_measure(self, case: Case, *, authorise: bool, provisional: bool = False) -> None:
         """The court granted a (provisional) supervision order, perhaps with placement authorisation."""
@@ -93,7 +104,8 @@ class Guardians(Actor[GuardianParams]):
                 ledger.count("ots_outflow")
                 ledger.count("provisional_converted")
             ledger.count("ots_starts")
-            ledger.count_if_unwarranted("unwarranted_measures", case.truth, m.params.population.serious_threshold)
+            pp = m.params.population
+            ledger.count_error("unwarranted_measures", case.truth - pp.serious_threshold, pp.threshold_band)
             ledger.mark_measure_start(case.child)
         case.legal = Legal.OTS
         self.need_guardian(case)
@@ -113,7 +125,8 @@ class Guardians(Actor[GuardianParams]):
         ledger.count("guardianship_starts")
         if case.legal == Legal.OTS:
             ledger.count("ots_outflow")
-        ledger.count_if_unwarranted("unwarranted_guardianships", case.truth, self.chain.params.population.placement_threshold)
+        pp = self.chain.params.population
+        ledger.count_error("unwarranted_guardianships", case.truth - pp.placement_threshold, pp.threshold_band)
         case.legal = Legal.GUARDIANSHIP
         case.court_placement = True
         case.cancel_event()  # guardianship runs to majority (most common end, CBS)
@@ -130,7 +143,7 @@ class Guardians(Actor[GuardianParams]):
     def back_from_home_help(self, case: Case) -> None:
         """Intensive home help under a measure ended: the guardian reviews at once."""
         case.state = State.MEASURE_HOME
-        self.supervise(case)  # guidance resumes
+        self.supervise(case)  # guidance resumes (or the child waits for a guardian)
         self.review(case)
 
     def end_measure(self, case: Case) -> None:
@@ -142,10 +155,12 @@ class Guardians(Actor[GuardianParams]):
         self._assign()  # the guardian's freed place goes to the next waiting child
 
     def review(self, case: Case) -> None:
-        """Yearly review of a supervision order."""
+        """Yearly review of a supervision order (for a placed child: the extension of its placement, with the parents' lawyer)."""
         m, routes = self.chain, self.routes
         worker = case.guardian or self.staff.pick(self.rng)
-        perceived = self.judgement.assess(case, worker, self.rng, second_opinion=self.staff)
+        if case.state == State.PLACED:
+            self.judgement.represented(case, self.rng)  # the court extends a placement authorisation: lawyers bring facts in
+        perceived = self.judgement.assess(case, worker, self.rng, second_opinion=self.staff, point="gi")
         shift = worker.values + m.climate
         if case.state == State.PLACED:
             placed_months = m.time - (case.placed_since or m.time)
@@ -155,12 +170,14 @@ class Guardians(Actor[GuardianParams]):
             elif placed_months >= self.p.guardianship_after_months and perceived > self.p.guardianship_threshold + shift:
                 routes.to_raad(case, "gi", authority=True)
                 return
-        elif case.state == State.MEASURE_HOME:
-            place_at = self.judgement.placement_bar(routes.placement_grant_bar)
-            if perceived < self.p.end_threshold + shift:
+        elif case.state in (State.MEASURE_HOME, State.MEASURE_WAIT):
+            # with children waiting for a guardian, orders are ended sooner (triage under workload)
+            if perceived < self.p.end_threshold + shift + self.pressure():
                 self.end_measure(case)
                 return
-            if perceived > place_at + shift:
+            if self.judgement.places(
+                perceived, routes.placement_grant_bar, shift, self.rng, lambda: routes.placement_options(case)
+            ):
                 if not case.tried_home_help and routes.home_help_available():
                     routes.to_home_help(case)
                 else:

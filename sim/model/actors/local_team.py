@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 # Help is not offered endlessly: after this many rounds of ordinary help the local team
 # either escalates or lets go (assumption: avoids cases cycling in help for ever).
 MAX_HELP_ROUNDS = 3
+# States in which the family gets help at home that can include debt help
+HELPED_AT_HOME = (State.HELP, State.HOME_HELP, State.MEASURE_HOME)
 N_LOCAL_STAFF = 3000  # assumption: local-team workers dealing with protection cases (traits only)
 
 
@@ -42,8 +44,12 @@ class LocalTeam(Actor[LocalTeamParams]):
         super().__init__(chain)
         self.staff = StaffPool(chain, "local_team", chain.scaled(N_LOCAL_STAFF))
         self.home_help = CapacityQueue[Case]("home_help", chain.scaled(self.p.home_help_capacity))
+        self.capacity_is(self.home_help)
         self.help_ends = DueTimes(chain.population.n_children)  # ordinary help, batched
         self.reviews = DueTimes(chain.population.n_children)  # voluntary-placement reviews, batched
+        self.fed_back = 0.0  # completed home-help cases whose outcome was fed back (experience that teaches)
+        self.trial_rng = chain.streams["trial"]  # the controlled trial's own draws (no other stream moves)
+        self.trial: list[tuple[int, float, bool, bool]] = []  # (child, time, treated, abuse family)
 
     def release(self, case: Case, leaving: str) -> None:
         """A home-help place or its waiting list, pending help ends and reviews, an open home-help episode."""
@@ -54,10 +60,34 @@ class LocalTeam(Actor[LocalTeamParams]):
         self.chain.home_help_log.finish(case.child, self.chain.time, "case_closed")
 
     def home_help_quality(self) -> float:
-        """Quality of intensive home help now; a learning culture closes the gap to the maximum."""
-        years = max(0.0, self.chain.time / 12 - self.chain.params.run.warmup_years)
+        """Quality of intensive home help now: it rises with experience that is fed back, not with the calendar.
+
+        Every completed case whose outcome is fed back to the team (routine outcome
+        monitoring, share ``home_help_feedback``) closes a share ``home_help_learning`` of the
+        gap to the maximum, per place: experience without feedback teaches nothing.
+        """
         gap = self.p.home_help_quality_max - self.p.home_help_quality
-        return self.p.home_help_quality + max(0.0, gap) * (1 - math.exp(-self.p.home_help_learning_rate * years))
+        per_place = self.fed_back / max(1, self.home_help.capacity)
+        return self.p.home_help_quality + max(0.0, gap) * (1 - math.exp(-self.p.home_help_learning * per_place))
+
+    def abuse_family(self, case: Case) -> bool:
+        """Whether the family's problem is domestic violence or abuse (home help reaches these families less)."""
+        pop = self.chain.population
+        return bool(pop.violence[pop.household[case.child]])
+
+    def home_help_reach(self, case: Case) -> float:
+        """Share of intensive home help's effect that reaches this family (Al et al. 2012: less for abuse/neglect)."""
+        return self.p.home_help_abuse_effect if self.abuse_family(case) else 1.0
+
+    def home_help_relief(self, case: Case, quality: float | None = None) -> float:
+        """Threat relief of intensive home help for this family at the current (or given) quality.
+
+        What ordinary help gives, plus the extra of intensive help where it reaches the family
+        (for abuse/neglect families only a share of the extra: "no better than care as usual").
+        """
+        quality = self.home_help_quality() if quality is None else quality
+        extra = self.p.home_help_effect * quality - self.p.help_effect
+        return self.p.help_effect + extra * self.home_help_reach(case)
 
     def home_help_available(self) -> bool:
         """Whether a place is free or the waiting list is short (professionals check before offering)."""
@@ -77,6 +107,16 @@ class LocalTeam(Actor[LocalTeamParams]):
         case.help_rounds += 1
         case.set_relief(self.p.help_effect)
         self.help_ends.set(case.child, self.chain.time + self.rng.gamma(3.0, self.p.dur_help_months / 3))
+
+    def reported_again(self, children: NDArray[np.intp]) -> None:
+        """A new report about a child in ordinary help brings the case back to the table this month.
+
+        28.5% of VT reports are follow-up reports while the chain is involved (CBS 2023). A
+        family in intensive home help has its worker at hand, who takes the crisis up within
+        the help (Families First: reachable day and night), so nothing changes there.
+        """
+        in_help = children[self.chain.population.state[children] == State.HELP]
+        self.help_ends.at[in_help] = np.minimum(self.help_ends.at[in_help], self.chain.time)
 
     def schedule_placement_review(self, case: Case) -> None:
         """Review a voluntary placement some months from now (batched like ordinary help)."""
@@ -102,6 +142,24 @@ class LocalTeam(Actor[LocalTeamParams]):
             if case is not None and case.state == State.PLACED and case.legal == Legal.NONE and not case.court_placement:
                 self.review_voluntary_placement(case)
 
+    def debt_help(self) -> None:
+        """Monthly: families in voluntary help or under a measure at home may get their debts resolved (schuldhulpverlening).
+
+        A shock's imposed debts are not resolved before they are settled. Drawn from a stream
+        of its own, so the debt-help lever moves no other draws.
+        """
+        p = self.p.debt_help_month
+        if p <= 0:
+            return
+        pop = self.chain.population
+        helped = np.flatnonzero(np.isin(pop.state, HELPED_AT_HOME))
+        households = np.unique(pop.household[helped])
+        households = households[pop.debt[households]]
+        if len(households):
+            resolved = households[self.chain.streams["debt_help"].random(len(households)) < p]
+            pop.resolve_debt(resolved)
+            self.ledger.count("debts_resolved_by_help", len(resolved))
+
     def offer_home_help(self, case: Case) -> None:
         """Put the family on the waiting list for intensive home help."""
         self.ledger.count("home_help_referrals")
@@ -109,16 +167,34 @@ class LocalTeam(Actor[LocalTeamParams]):
         case.state = State.HOME_HELP_WAIT
         self.home_help.join(case, self.chain.time)
 
+    def _refer_to_home_help(self, case: Case, perceived: float, worker: Professional, consent: bool) -> None:
+        """A voluntary referral to intensive home help; in a controlled trial perhaps randomised to care as usual.
+
+        Care as usual is ordinary help from the local team, as the control condition of the
+        controlled studies of family preservation (usual services); the programme is not
+        offered to that family again during the trial.
+        """
+        share = self.p.home_help_trial_share
+        if share > 0:
+            treated = bool(self.trial_rng.random() >= share)
+            self.trial.append((case.child, self.chain.time, treated, self.abuse_family(case)))
+            if not treated:
+                case.tried_home_help = True
+                self.start_help(case)
+                return
+        self.offer_home_help(case)
+
     def step(self) -> None:
         """Start intensive home help as places free up."""
         m = self.chain
         quality = self.home_help_quality()
         for case in self.home_help.admit(m.time):
             self.ledger.count("home_help_starts")
-            group = int(m.population.group[m.population.household[case.child]])
-            m.home_help_log.begin(case.child, m.time, court=case.legal != Legal.NONE, group=group)
+            household = int(m.population.household[case.child])
+            group = int(m.population.group[household])
+            m.home_help_log.begin(case.child, m.time, court=case.legal != Legal.NONE, group=group, household=household)
             case.state = State.HOME_HELP
-            case.set_relief(self.p.home_help_effect * quality)
+            case.set_relief(self.home_help_relief(case, quality))
             case.due(self.rng.gamma(4.0, self.p.dur_home_help_months / 4), self.finish_home_help)
 
     def intake(self, children: NDArray[np.intp]) -> None:
@@ -134,6 +210,7 @@ class LocalTeam(Actor[LocalTeamParams]):
         perceived, who, case_error = self.judgement.first_look(children, self.staff, self.rng)
         helped = dec.exceeds(perceived, self.routes.help_bar, self.staff.values[who], m.climate)
         self.ledger.count("help_requests", len(children))
+        m.population.screened_out_at[children[~helped]] = m.time  # advice only: seen and let go
         for i in np.flatnonzero(helped):
             case = Case(m, int(children[i]), float(case_error[i]))
             case.judgement = float(perceived[i])
@@ -141,9 +218,15 @@ class LocalTeam(Actor[LocalTeamParams]):
             self.route(case, float(perceived[i]), self.staff.members[int(who[i])], consent=True)
 
     def decide_after_help(self, case: Case) -> None:
-        """The local team's judgement after a round of help."""
+        """The local team's judgement after a round of intensive home help.
+
+        The home-help worker has been in the family for months: the judgement rests on what
+        they saw (new information, like an investigation) and leans on the old file only by
+        ``home_help_anchoring``.
+        """
         worker = self.staff.pick(self.rng)
-        self.route(case, self.judgement.assess(case, worker, self.rng), worker)
+        perceived = self.judgement.assess(case, worker, self.rng, anchoring=self.p.home_help_anchoring, investigation=True)
+        self.route(case, perceived, worker)
 
     def route(self, case: Case, perceived: float, worker: Professional, *, consent: bool | None = None) -> None:
         """The local team's core decision: voluntary placement, Raad, home help, help, or close."""
@@ -159,15 +242,21 @@ class LocalTeam(Actor[LocalTeamParams]):
         elif perceived > place_at and home_help_possible and perceived < place_at + self.p.alternative_margin:
             # intensive home help is tried first where it is available and the case is not
             # clearly beyond it (the alternative to placement, docs/MODEL.md lever 2)
-            self.offer_home_help(case)
-        elif perceived > place_at and consent:
+            self._refer_to_home_help(case, perceived, worker, consent)
+        elif consent and perceived > place_at and self._proposes_placement(case, perceived, worker, shift):
             routes.to_care(case, court=False)
         elif perceived > self.p.home_help_threshold + shift and home_help_possible:
-            self.offer_home_help(case)
+            self._refer_to_home_help(case, perceived, worker, consent)
         elif perceived > routes.help_bar + shift and case.help_rounds < MAX_HELP_ROUNDS:
             self.start_help(case)
         else:
             routes.close(case)
+
+    def _proposes_placement(self, case: Case, perceived: float, worker: Professional, shift: float) -> bool:
+        """The voluntary-placement decision: perhaps with a second assessor, perhaps weighing the alternatives."""
+        perceived = self.judgement.second_look(case, worker, perceived, self.staff, self.rng, "local_team")
+        options = lambda: self.routes.placement_options(case)  # noqa: E731 (evaluated only when weighing)
+        return self.judgement.places(perceived, self.p.voluntary_placement_threshold, shift, self.rng, options)
 
     def finish_home_help(self, case: Case) -> None:
         """Intensive home help ends; with a chance set by its quality, its effect lasts."""
@@ -175,8 +264,9 @@ class LocalTeam(Actor[LocalTeamParams]):
         self.home_help.release(case)
         m.home_help_log.finish(case.child, m.time, "ended")
         case.set_relief(0.0)
-        if self.rng.random() < self.p.home_help_lasting * self.home_help_quality():
+        if self.rng.random() < self.p.home_help_lasting * self.home_help_quality() * self.home_help_reach(case):
             m.population.resolve_family_stressors(case.child)
+        self.fed_back += self.p.home_help_feedback
         self.ledger.count("home_help_ends")
         if case.legal != Legal.NONE:
             self.routes.back_from_home_help(case)
@@ -199,3 +289,12 @@ class LocalTeam(Actor[LocalTeamParams]):
             routes.to_raad(case, "local_team")
         else:
             self.schedule_placement_review(case)
+
+    def tend_waiting_list(self) -> None:
+        """Families who leave the list for intensive home help find ordinary help instead (or, under a measure, go back to the guardian)."""
+        for case in self.leaving_waiting_list():
+            self.ledger.count("left_waiting_list_home_help")
+            if case.legal != Legal.NONE:
+                self.routes.back_from_home_help(case)
+            else:
+                self.start_help(case)

@@ -68,6 +68,7 @@ class Reporters(Actor[ReportingParams]):
         count("vt_reports", len(reported))
         self._count_reporters(reported)
         count("vt_rereports", len(reported) - len(new))
+        self.routes.reported_again(reported[pop.state[reported] != State.HOME])
         self.routes.to_triage(new)
         asking = either[~is_report]
         self.routes.to_intake(asking[pop.state[asking] == State.HOME])

@@ -2,7 +2,9 @@
 
 High volume (tens of thousands of reports a year), so triage is decided for a whole month
 of reports at once with the vectorised decision functions; only reports that VT does not
-close become ``Case`` agents. Investigations are capacity-limited and end as Mesa events.
+close become ``Case`` agents. Investigations are capacity-limited and end as Mesa events;
+when their waiting list grows, triage sends fewer reports to investigation, investigations
+take longer and some families on the list are handed to voluntary help (workload).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class VeiligThuis(Actor[VeiligThuisParams]):
         super().__init__(chain)
         self.staff = StaffPool(chain, "veilig_thuis", chain.scaled(self.p.n_staff))
         self.investigations = CapacityQueue[Case]("vt_investigation", round(len(self.staff) * self.p.investigations_per_staff))
+        self.capacity_is(self.investigations)
 
     def release(self, case: Case, leaving: str) -> None:
         """An investigation place or a place on its waiting list."""
@@ -45,11 +48,13 @@ class VeiligThuis(Actor[VeiligThuisParams]):
         m, count = self.chain, self.ledger.count
         if len(children) == 0:
             return
-        perceived, who, case_error = self.judgement.first_look(children, self.staff, self.rng)
+        perceived, who, case_error = self.judgement.first_look(children, self.staff, self.rng, point="vt")
         values, shift = self.staff.values[who], m.climate
-        investigate = dec.exceeds(perceived, self.p.investigate_threshold, values, shift)
+        investigate = dec.exceeds(perceived, self.p.investigate_threshold + self.pressure(), values, shift)
         help_ = ~investigate & dec.exceeds(perceived, self.p.help_threshold, values, shift)
-        count("vt_closed_at_triage", int((~investigate & ~help_).sum()))
+        closed = ~investigate & ~help_
+        count("vt_closed_at_triage", int(closed.sum()))
+        m.population.screened_out_at[children[closed]] = m.time
         count("vt_triage_to_help", int(help_.sum()))
         for i in np.flatnonzero(investigate | help_):
             case = Case(m, int(children[i]), float(case_error[i]))
@@ -65,9 +70,10 @@ class VeiligThuis(Actor[VeiligThuisParams]):
         m, ledger = self.chain, self.ledger
         for case in self.investigations.admit(m.time):
             ledger.count("vt_investigations")
-            ledger.count_if_unwarranted("unwarranted_vt_investigations", case.truth, m.params.population.concern_threshold)
+            pp = m.params.population
+            ledger.count_error("unwarranted_vt_investigations", case.truth - pp.concern_threshold, pp.threshold_band)
             ledger.count_cost("vt", m.params.costs.vt_investigation)
-            case.due(self.rng.gamma(4.0, self.p.dur_investigation_months / 4), self.finish)
+            case.due(self.stretched(self.rng.gamma(4.0, self.p.dur_investigation_months / 4)), self.finish)
 
     def finish(self, case: Case) -> None:
         """End of an investigation: decide, then let the next waiting case start at once."""
@@ -95,3 +101,13 @@ class VeiligThuis(Actor[VeiligThuisParams]):
             routes.to_help(case)
         else:
             routes.close(case)
+
+    def tend_waiting_list(self) -> None:
+        """Monthly: caseloads stretch with the list; families who leave it get voluntary help, or closed (file below the help bar)."""
+        self.stretch_caseloads()
+        for case in self.leaving_waiting_list():
+            self.ledger.count("left_waiting_list_vt")
+            if case.judgement is not None and case.judgement > self.p.help_threshold:
+                self.routes.to_help(case)
+            else:
+                self.routes.close(case)

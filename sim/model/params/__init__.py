@@ -13,7 +13,7 @@ module             sections
 =================  =====================================================================
 ``run``            run, initial
 ``families``       population, reporting, outcomes
-``professionals``  decisions
+``professionals``  decisions, workload
 ``actors``         veilig_thuis, local_team, raad, court, guardians, care
 ``levers``         contradiction, regelreflex (incidents), shock
 ``costs``          costs
@@ -26,7 +26,7 @@ from sim.model.params.base import Section, bounds, field
 from sim.model.params.costs import CostParams
 from sim.model.params.families import OutcomeParams, PopulationParams, ReportingParams
 from sim.model.params.levers import ContradictionParams, IncidentEvent, RegelreflexParams, ShockParams
-from sim.model.params.professionals import DecisionParams
+from sim.model.params.professionals import DecisionParams, WorkloadParams
 from sim.model.params.run import InitialParams, RunParams
 from sim.model.params.scenario import Params, ScenarioError, dump_toml, iter_fields, load_scenario
 
@@ -51,6 +51,7 @@ __all__ = [
     "Section",
     "ShockParams",
     "VeiligThuisParams",
+    "WorkloadParams",
     "bounds",
     "dump_toml",
     "field",

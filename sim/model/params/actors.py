@@ -77,20 +77,61 @@ class LocalTeamParams(Section):
         desc="quality reached with a learning culture",
         source="seed interview: results improve with lerend werken (assumption)",
     )
-    home_help_learning_rate: float = field(
+    home_help_learning: float = field(
         0.0,
         ge=0,
         le=1,
-        desc="yearly share of the gap to max quality closed",
-        source="assumption: 0 = no learning culture in the baseline",
+        desc="share of the gap to max quality closed per completed case with outcome feedback, per home-help place",
+        source="Goldberg et al. 2016: experience alone does not improve outcomes; ROM reviews 2018/2023: outcome feedback does (g ~0.15); assumption for size",
     )
-    home_help_effect: float = field(1.0, ge=0, le=5, desc="threat reduction at quality 1", source=CALIB)
+    home_help_feedback: float = field(
+        0.0,
+        ge=0,
+        le=1,
+        desc="share of completed intensive home help whose outcome is fed back to the team (routine outcome monitoring)",
+        source="assumption: 0 = no learning culture (lerend werken) in the baseline",
+    )
+    home_help_effect: float = field(
+        1.8,
+        ge=0,
+        le=5,
+        desc="threat reduction at quality 1",
+        source=FITTED + "; to the controlled placement effect g (sim/data/responses.toml)",
+    )
     home_help_lasting: float = field(
         0.6,
         ge=0,
         le=1,
         desc="chance (at quality 1) that home help ends the family's violence/conflict for good",
         source="Praktikon 2021: lasting improvement for half to two-thirds of families",
+    )
+    home_help_abuse_effect: float = field(
+        0.3,
+        ge=0,
+        le=1,
+        desc="share of intensive home help's effect that reaches families with domestic violence or abuse",
+        source="Al et al. 2012: effective for multi-problem families, not for abuse/neglect families; assumption for size",
+    )
+    home_help_anchoring: float = field(
+        0.2,
+        ge=0,
+        le=1,
+        desc="weight the judgement at the end of intensive home help puts on the file (the worker saw the family for months)",
+        source="assumption: intensive help gives close-up information (IAG/Families First work in the home several hours a week)",
+    )
+    debt_help_month: float = field(
+        0.01,
+        ge=0,
+        le=1,
+        desc="monthly chance that a family the local team or a guardian helps gets its problematic debts resolved (schuldhulpverlening)",
+        source="IJenV 2023 'Het kind van de rekening': almost all families had debt help, 'meestal niet effectief'; assumption for size",
+    )
+    home_help_trial_share: float = field(
+        0.0,
+        ge=0,
+        le=1,
+        desc="share of voluntary home-help referrals randomised to care as usual (an in-model controlled trial; 0 outside experiments)",
+        source="design of the controlled studies (Al et al. 2012; Bezeczky et al. 2020): control = usual services",
     )
     dur_home_help_months: float = field(
         7.0, ge=1, le=36, desc="mean length of intensive home help", source="Praktikon 2021: IAG ~7 months"
@@ -108,7 +149,12 @@ class RaadParams(Section):
         source="assumption: capacity ~21,000/yr (4 concurrent, 3 months) for ~13,470 protection investigations/yr plus authority investigations",
     )
     investigations_per_staff: float = field(
-        4.0, ge=0.1, le=100, desc="concurrent investigations per investigator", source="assumption"
+        2.7,
+        ge=0.1,
+        le=100,
+        desc="concurrent protection investigations per investigator (with n_staff: the Raad's capacity)",
+        source=FITTED
+        + "; sized by the Raad's waiting list (sim/data/responses.toml: ~1,000 children, RvdK 2019); investigator FTE not published (RvdK: ~2,500 staff in all)",
     )
     dur_investigation_months: float = field(
         3.0,
@@ -125,7 +171,7 @@ class RaadParams(Section):
         source=FITTED + "; target request share 0.61",
     )
     placement_request_threshold: float = field(
-        4.4,
+        4.6,
         ge=0,
         le=10,
         desc="perceived threat above which placement authorisation is asked",
@@ -169,7 +215,7 @@ class GuardianParams(Section):
     """Certified institutions (GI) with family guardians (jeugdbeschermers)."""
 
     n_guardians: int = field(
-        1220,
+        1200,
         ge=1,
         le=100_000,
         desc="family guardians (FTE) at scale 1.0",
@@ -194,7 +240,7 @@ class GuardianParams(Section):
         12.0, ge=1, le=24, desc="OTS length before review/extension", source="law: OTS at most 12 months per order"
     )
     end_threshold: float = field(
-        1.45,
+        1.35,
         ge=0,
         le=10,
         desc="perceived threat below which an OTS ends at review",

@@ -27,7 +27,8 @@ CBS_2022 = "CBS 'Jeugdbescherming en jeugdreclassering 2022'"
 RAAD_2022 = "NJi/RvdK Jaarbericht 2022: 13,470 investigations, 8,206 requests"
 CALIB = "assumption: set by hand with the baseline in view (not among the fitted parameters, sim/experiments/calibration.py FREE)"
 FITTED = (
-    "calibrated to targets.toml (2026-11-29, refit on held-out-safe training seeds; ketensim calibrate, calibration/fitted.toml)"
+    "calibrated to targets.toml and sim/data/responses.toml (2026-12-01, levels and responses together, on training seeds; "
+    "ketensim calibrate, calibration/fitted.toml)"
 )
 DECISION_LIT = "Kang & Poertner 2006 (kappa 0.29), Bolton et al. 2021 (alpha 0.58); tuned to kappa ~0.3"
 

@@ -123,6 +123,20 @@ class PopulationParams(Section):
         0.004, ge=0, le=1, desc="monthly serious-harm chance at the serious threshold", source="assumption"
     )
     harm_slope: float = field(1.2, ge=0, le=5, desc="log-increase of harm chance per unit of threat", source="assumption")
+    threshold_band: float = field(
+        0.2,
+        ge=0,
+        le=2,
+        desc="half-width of the band over the truth thresholds in which error counts are reported",
+        source="assumption: the truth thresholds are conventions of the model scale, not measured; errors are counted at threshold - band, threshold and threshold + band",
+    )
+    screened_out_memory_months: float = field(
+        12.0,
+        ge=0,
+        le=120,
+        desc="months after the chain screened a child out or closed its case in which harm counts as missed by the chain",
+        source="assumption: a child the chain saw and let go within a year was known to it (missed among known)",
+    )
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> PopulationParams:
@@ -197,4 +211,11 @@ class OutcomeParams(Section):
     )
     quality_residential: float = field(
         0.5, ge=0, le=1, desc="care quality in residential care", source="assumption: seed interview: a tehuis may not go well"
+    )
+    placement_effect_band: float = field(
+        0.3,
+        ge=0,
+        le=3,
+        desc="half-width of the band over a child's true benefit of placement in which unwarranted placements are reported",
+        source="assumption: the true effect of placement is uncertain (Doyle 2007 harm at the margin; Gross & Baron 2022 benefit)",
     )

@@ -49,7 +49,7 @@ class InitialParams(Section):
         source="NJi pleegzorg 2021: 23% of foster children under OTS (assumption for other settings)",
     )
     n_guardianship: int = field(
-        9000,
+        9500,
         ge=0,
         le=1_000_000,
         desc="running guardianships at the start",

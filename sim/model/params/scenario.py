@@ -18,7 +18,7 @@ from sim.model.params.base import Section, bounds
 from sim.model.params.costs import CostParams
 from sim.model.params.families import OutcomeParams, PopulationParams, ReportingParams
 from sim.model.params.levers import ContradictionParams, RegelreflexParams, ShockParams
-from sim.model.params.professionals import DecisionParams
+from sim.model.params.professionals import DecisionParams, WorkloadParams
 from sim.model.params.run import InitialParams, RunParams
 
 
@@ -29,6 +29,7 @@ class Params(Section):
     population: PopulationParams = PopulationParams()
     reporting: ReportingParams = ReportingParams()
     decisions: DecisionParams = DecisionParams()
+    workload: WorkloadParams = WorkloadParams()
     veilig_thuis: VeiligThuisParams = VeiligThuisParams()
     local_team: LocalTeamParams = LocalTeamParams()
     raad: RaadParams = RaadParams()
