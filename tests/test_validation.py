@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, small
 
 from sim.experiments import validation
+from sim.experiments.runs import replicate
 from sim.model.params import Params
 from sim.reports import validation as validation_report
 
@@ -36,7 +37,15 @@ def fit_run_seed() -> int:
 
 @pytest.fixture(scope="module")
 def small_validation() -> validation.Validation:
-    return validation.validate(small(scale=0.005, years=7, warmup=1), reps=2, scenario="tiny")  # covers CBS's 2015-2022
+    runs = []
+
+    def run(p, reps):
+        runs.append(p)
+        return replicate(p, reps)
+
+    v = validation.validate(small(scale=0.005, years=7, warmup=1), reps=2, scenario="tiny", run=run)  # covers CBS's 2015-2022
+    assert len(runs) == 1 + validation.experiment_runs()  # the progress bar's total is right
+    return v
 
 
 def test_every_experiment_is_reported(small_validation):

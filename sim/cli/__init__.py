@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="compare with the Dutch figures; run the validation experiments", formatter_class=formatter
     )
     val.add_argument("scenario", nargs="?", help="scenario to validate (default: the defaults = baseline)")
-    val.add_argument("--no-experiments", action="store_true", help="only the targets (skip the three extra arms)")
+    val.add_argument(
+        "--no-experiments", action="store_true", help="only the baseline's level targets: no responses, no experiments"
+    )
     val.add_argument("--strict", action="store_true", help="exit 1 if any target is outside its tolerance")
     common(val, reps=10)
     val.set_defaults(func=cmd_validate)

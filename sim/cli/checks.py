@@ -59,7 +59,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     params = load(args.scenario, args)
     name = Path(args.scenario).stem if args.scenario else "baseline"
     warn_small_scale(params)
-    arms = 1 if args.no_experiments else 1 + validation.EXPERIMENT_ARMS
+    arms = 1 if args.no_experiments else 1 + validation.experiment_runs()
     with tqdm(total=arms * args.reps, unit="run", disable=args.quiet, desc="validating", leave=False) as bar:
 
         def run(p: Params, reps: int) -> Replications:

@@ -199,9 +199,15 @@ def validate(
     result.targets, result.responses = target_table(runs, "level"), target_table(runs, "response")
     result.shock, result.shock_figures = shock_rates(runs["financial_shock_matched"])
     result.home_help = home_help_effect(base, runs["home_help_trial"])
-    result.staff = staff_shortage(base, run(experiment_params(params, "staff_shortage_2019_2022"), reps))
-    result.contradiction = bermuda(base, run(experiment_params(params, "more_contradiction"), reps))
+    staff, contradiction = EXPERIMENTS
+    result.staff = staff_shortage(base, run(experiment_params(params, staff), reps))
+    result.contradiction = bermuda(base, run(experiment_params(params, contradiction), reps))
     return result
 
 
-EXPERIMENT_ARMS = 5  # runs of `reps` replications that validate() makes beside the baseline (for progress bars)
+EXPERIMENTS = ("staff_shortage_2019_2022", "more_contradiction")  # reported, not targets
+
+
+def experiment_runs() -> int:
+    """How many runs of ``reps`` replications :func:`validate` makes beside the baseline (for progress bars)."""
+    return len(arms()) - 1 + len(EXPERIMENTS)
