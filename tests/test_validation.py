@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, small
 
+from sim.cli.common import format_experiments
 from sim.experiments import validation
 from sim.experiments.runs import replicate
 from sim.model.params import Params
@@ -84,6 +85,15 @@ def test_report_has_every_section(small_validation, tmp_path: Path):
     ):
         assert heading in text, heading
     assert text.count("<script") >= 5 and "cdn.plot.ly" not in text.split("<body>")[1][:200]
+
+
+def test_cli_text_reports_every_experiment(small_validation):
+    text = format_experiments(small_validation)
+    for title in ("Financial shock with matched controls", "Staff shortage", "Bermuda triangle", "Intensive home help"):
+        assert title in text, title
+    shock = text.split("Financial shock")[1].split("Staff shortage")[0]
+    for group in ("hit before", "matched before", "other before"):
+        assert shock.count(group) == 2, group  # the rates with a measure and placed, the year before first
 
 
 def test_experiments_are_overrides_of_the_validated_scenario():

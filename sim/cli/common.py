@@ -103,6 +103,16 @@ def format_experiments(result: Any) -> str:
             span = "" if pd.isna(r.ci_low) else f" [{num(r.ci_low)}, {num(r.ci_high)}]"
             lines.append(f"  {r.label:70s} {num(r.a_mean):>10s} -> {num(r.b_mean):>10s}  change {num(r.difference)}{span}{rel}")
 
+    if result.shock is not None:
+        lines.append("Financial shock with matched controls (share of children per year; 'before' = the year before it):")
+        rates = result.shock.assign(period=lambda f: f["period"].str.replace("year ", "+"))
+        for column, title in (("rate_with_measure", "with a measure"), ("rate_placed", "placed")):
+            table = rates.pivot(index="group", columns="period", values=column)
+            table = table[sorted(table.columns, key=lambda p: (p != "before", p))]
+            lines.append(
+                f"  {title}: "
+                + "; ".join(f"{g} " + " ".join(f"{p} {v:.2%}" for p, v in row.items()) for g, row in table.iterrows())
+            )
     change("Staff shortage (paired; 95% interval of the change):", result.staff)
     change("Bermuda triangle of more contradiction (paired; 95% interval of the change):", result.contradiction)
     if result.home_help is not None:
