@@ -1,0 +1,163 @@
+"""Hostile input never crashes (issue 15): each hand case is refused with a ScenarioError naming the file.
+
+The generated cases are in ``test_hostile_generated.py``; these are the known crashes and limits one by one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sweep_util import LHS, TWO_LEVERS, write_sweep
+
+from sim.experiments.sweeps import load_sweep
+from sim.model.params import ScenarioError, load_scenario
+from sim.model.params.scenario import MAX_DEPTH, MAX_FILE_BYTES, read_toml, short
+
+MESSAGE_LIMIT = 10_000  # characters; a refusal is a few lines
+
+
+def _refusal(load, path: Path) -> str:
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert len(message) < MESSAGE_LIMIT
+    return message
+
+
+def _bytes(tmp_path: Path, data: bytes, name: str = "x.toml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+LOADERS = {"scenario": load_scenario, "sweep": load_sweep}
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_latin1_byte_is_not_utf8(tmp_path: Path, loader: str) -> None:
+    message = _refusal(LOADERS[loader], _bytes(tmp_path, b"# r\xe9gel\n"))
+    assert "not UTF-8" in message
+    assert "0xe9" in message
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_thousand_deep_array_is_refused(tmp_path: Path, loader: str) -> None:
+    path = _bytes(tmp_path, b"a = " + b"[" * 1000 + b"]" * 1000 + b"\n")
+    assert "nested too deeply" in _refusal(LOADERS[loader], path)
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_deep_dotted_key_that_parses_is_refused(tmp_path: Path, loader: str) -> None:
+    # tomllib parses 3,000 dotted parts without recursion; the depth check catches it
+    path = _bytes(tmp_path, b"a." * 3000 + b"b = 1\n")
+    assert f"at most {MAX_DEPTH} levels" in _refusal(LOADERS[loader], path)
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_five_thousand_digit_integer(tmp_path: Path, loader: str) -> None:
+    path = _bytes(tmp_path, b"[run]\nseed = " + b"7" * 5000 + b"\n")
+    message = _refusal(LOADERS[loader], path)
+    assert "number too long" in message
+    assert "set_int_max_str_digits" not in message  # Python's advice is no use to someone writing a scenario
+
+
+def test_huge_hex_integer_is_named_without_printing_it(tmp_path: Path) -> None:
+    # hex literals escape the int-string limit when parsed, but printing one would raise
+    message = _refusal(load_scenario, _bytes(tmp_path, b"[run]\nseed = 0x" + b"f" * 5000 + b"\n"))
+    assert "run.seed" in message
+    assert "bits" in message
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_fifo_is_refused_without_hanging(tmp_path: Path, loader: str) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    result: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            LOADERS[loader](fifo)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            result.append(exc)
+        else:
+            result.append(None)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # unblock the reader so the thread can end, then fail
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("reading a FIFO blocked")
+    assert isinstance(result[0], ScenarioError)
+    assert "not a regular file" in str(result[0])
+    assert str(fifo) in str(result[0])
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_folder_is_refused(tmp_path: Path, loader: str) -> None:
+    folder = tmp_path / "a_folder.toml"
+    folder.mkdir()
+    assert "it is a folder" in _refusal(LOADERS[loader], folder)
+
+
+@pytest.mark.parametrize("loader", list(LOADERS))
+def test_file_over_the_size_limit(tmp_path: Path, loader: str) -> None:
+    path = _bytes(tmp_path, b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    assert "too large" in _refusal(LOADERS[loader], path)
+
+
+def test_file_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = _bytes(tmp_path, b"#" * (MAX_FILE_BYTES - 1) + b"\n")
+    assert read_toml(path) == {}
+
+
+def test_five_million_character_key_gives_a_short_message(tmp_path: Path) -> None:
+    # under the size limit: a 900,000-character key and a 90,000-character value
+    path = _bytes(tmp_path, b'[run]\n"' + b"k" * 900_000 + b'" = 1\n[contradiction]\nvoice = "' + b"v" * 90_000 + b'"\n')
+    message = _refusal(load_scenario, path)
+    assert "unknown key 'run.kkkk" in message
+    assert "…" in message
+    assert "contradiction.voice" in message
+    assert len(message) < 1000
+
+
+def test_five_million_character_key_through_the_api_gives_a_short_message() -> None:
+    from sim.model.params import Params
+
+    with pytest.raises(ScenarioError) as info:
+        Params().with_overrides({"run": {"k" * 5_000_000: 1}})
+    assert len(str(info.value)) < 1000
+
+
+def test_many_errors_are_counted_not_all_listed(tmp_path: Path) -> None:
+    path = _bytes(tmp_path, ("[run]\n" + "".join(f"k{i} = 1\n" for i in range(500))).encode())
+    message = _refusal(load_scenario, path)
+    assert "and 480 more" in message
+
+
+def test_nul_in_a_sweeps_base_path(tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, LHS, TWO_LEVERS)
+    text = path.read_text(encoding="utf-8")
+    start = text.index('base = "') + len('base = "')
+    path.write_text(text[:start] + "base\\u0000.toml" + text[text.index('"', start) :], encoding="utf-8")
+    message = _refusal(load_sweep, path)
+    assert "sweep.base" in message
+    assert "NUL" in message
+    assert "\0" not in message  # escaped, not written to the terminal
+
+
+def test_nul_in_a_file_name_is_a_scenario_error() -> None:
+    with pytest.raises(ScenarioError, match="NUL"):
+        read_toml("bad\0name.toml")
+
+
+def test_short_cuts_and_escapes() -> None:
+    assert short("x" * 500, 10) == "x" * 9 + "…"
+    assert short("a\0b") == "a\\x00b"
+    assert short("abc", quote=True) == "'abc'"
+    assert "bits" in short(16**5000)
