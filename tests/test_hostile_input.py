@@ -161,3 +161,122 @@ def test_short_cuts_and_escapes() -> None:
     assert short("a\0b") == "a\\x00b"
     assert short("abc", quote=True) == "'abc'"
     assert "bits" in short(16**5000)
+
+
+# --- rules across fields (sim/model/params/rules.py) -------------------------------------------------
+
+RULE_CASES = {
+    # id: (scenario text, words the message must hold)
+    "vt_help_above_investigate": (
+        "[veilig_thuis]\nhelp_threshold = 1.8\ninvestigate_threshold = 1.7\nraad_threshold = 1.9\n",
+        ["veilig_thuis.help_threshold 1.8 exceeds veilig_thuis.investigate_threshold 1.7"],
+    ),
+    "vt_help_above_raad": (
+        "[veilig_thuis]\nhelp_threshold = 1.66\n",
+        ["veilig_thuis.help_threshold 1.66 exceeds veilig_thuis.raad_threshold 1.65"],
+    ),
+    "home_help_above_voluntary_placement": (
+        "[local_team]\nhome_help_threshold = 2.5\n",
+        ["local_team.home_help_threshold 2.5 exceeds local_team.voluntary_placement_threshold 2.1"],
+    ),
+    "raad_request_above_placement_request": (
+        "[raad]\nrequest_threshold = 2.0\nplacement_request_threshold = 1.9\n",
+        ["raad.request_threshold 2.0 exceeds raad.placement_request_threshold 1.9"],
+    ),
+    "raad_request_above_emergency": (
+        "[raad]\nemergency_threshold = 1.5\n",
+        ["raad.request_threshold 1.85 exceeds raad.emergency_threshold 1.5"],
+    ),
+    "court_grant_above_placement_grant": (
+        "[court]\ngrant_threshold = 2.4\nguardianship_grant_threshold = 2.5\n",
+        ["court.grant_threshold 2.4 exceeds court.placement_grant_threshold 2.3"],
+    ),
+    "court_grant_above_guardianship_grant": (
+        "[court]\ngrant_threshold = 1.7\n",
+        ["court.grant_threshold 1.7 exceeds court.guardianship_grant_threshold 1.6"],
+    ),
+    "gi_end_above_guardianship": (
+        "[guardians]\nend_threshold = 2.1\n",
+        ["guardians.end_threshold 2.1 exceeds guardians.guardianship_threshold 2.05"],
+    ),
+    "meta_holds_a_parameter": ('[meta]\ndescription = "ok"\nvoice = 0.9\n', ["meta.voice", "parameter name"]),
+    "meta_holds_a_section": ("[meta]\nrun = 1\n", ["meta.run"]),
+    "meta_holds_a_dotted_name": ('[meta]\n"contradiction.voice" = 0.9\n', ["meta.contradiction.voice"]),
+    "empty_incident": ("[regelreflex]\nincidents = [{}]\n", ["regelreflex.incidents[0] lacks year and kind"]),
+    "incident_without_kind": ("[regelreflex]\nincidents = [{ year = 2019 }]\n", ["regelreflex.incidents[0] lacks kind"]),
+    "incident_without_year": ('[regelreflex]\nincidents = [{ kind = "harm" }]\n', ["regelreflex.incidents[0] lacks year"]),
+    "incident_after_the_run": (
+        '[regelreflex]\nincidents = [{ year = 2019, kind = "harm" }, { year = 2030, kind = "harm" }]\n',
+        ["regelreflex.incidents[1].year 2030 is outside the simulated years 2013-2025"],
+    ),
+    "incident_before_the_warmup": (
+        '[run]\nwarmup_years = 0\n[regelreflex]\nincidents = [{ year = 2015, kind = "scandal" }]\n',
+        ["regelreflex.incidents[0].year 2015 is outside the simulated years 2016-2025"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(RULE_CASES))
+def test_cross_field_rule_refuses_the_file(tmp_path: Path, case: str) -> None:
+    text, words = RULE_CASES[case]
+    message = _refusal(load_scenario, _bytes(tmp_path, text.encode()))
+    for word in words:
+        assert word in message
+
+
+def test_equal_thresholds_and_edge_years_are_allowed(tmp_path: Path) -> None:
+    text = (
+        "[veilig_thuis]\nhelp_threshold = 1.65\n[local_team]\nhome_help_threshold = 2.1\n"
+        '[regelreflex]\nincidents = [{ year = 2013, kind = "harm" }, { year = 2025, kind = "scandal" }]\n'
+        '[meta]\ndescription = "edge"\nlever = "baseline"\n'
+    )
+    params = load_scenario(_bytes(tmp_path, text.encode()))
+    assert params.veilig_thuis.help_threshold == params.veilig_thuis.raad_threshold
+    assert [i.year for i in params.regelreflex.incidents] == [2013, 2025]
+
+
+def test_all_rule_violations_are_listed_together(tmp_path: Path) -> None:
+    text = "[veilig_thuis]\nhelp_threshold = 2.0\n[guardians]\nend_threshold = 2.1\n[regelreflex]\nincidents = [{}]\n"
+    message = _refusal(load_scenario, _bytes(tmp_path, text.encode()))
+    assert message.count("\n  - ") == 4  # investigate, raad, guardians, incident
+
+
+def test_rules_hold_in_the_python_api() -> None:
+    from pydantic import ValidationError
+
+    from sim.model.params import IncidentEvent, LocalTeamParams, Params, RegelreflexParams
+
+    with pytest.raises(ScenarioError, match="veilig_thuis.help_threshold 2.0 exceeds"):
+        Params().with_overrides({"veilig_thuis": {"help_threshold": 2.0}})
+    with pytest.raises(ValidationError, match="home_help_threshold 3.0 exceeds"):
+        Params(local_team=LocalTeamParams(home_help_threshold=3.0))
+    with pytest.raises(ValidationError, match="lacks year and kind"):
+        Params(regelreflex=RegelreflexParams(incidents=[IncidentEvent()]))
+    ok = Params(regelreflex=RegelreflexParams(incidents=[IncidentEvent(year=2019, kind="harm")]))
+    assert Params.model_validate(ok.model_dump()) == ok  # a dumped Params validates again
+
+
+def test_rules_hold_at_the_defaults_and_across_the_calibration_ranges() -> None:
+    from sim.experiments.calibration import FREE
+    from sim.model.params import Params
+    from sim.model.params.rules import THRESHOLD_ORDER
+
+    free = {f.name: f for f in FREE}
+    defaults = Params()
+    for section, low, high, _ in THRESHOLD_ORDER:
+        lo_name, hi_name = f"{section}.{low}", f"{section}.{high}"
+        lo_max = free[lo_name].high if lo_name in free else getattr(getattr(defaults, section), low)
+        hi_min = free[hi_name].low if hi_name in free else getattr(getattr(defaults, section), high)
+        assert lo_max <= hi_min, (lo_name, hi_name)
+
+
+@pytest.mark.parametrize("key", ["voice", "points", "levers", "run.scale"])
+def test_sweep_meta_holding_a_setting_is_refused(tmp_path: Path, key: str) -> None:
+    path = write_sweep(tmp_path, LHS, TWO_LEVERS)
+    path.write_text(f'[meta]\ndescription = "x"\n"{key}" = 1\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert f"meta.{key}" in _refusal(load_sweep, path)
+
+
+def test_sweep_override_breaking_a_rule_is_refused(tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, LHS, TWO_LEVERS, overrides="raad = { emergency_threshold = 1.0 }")
+    assert "raad.request_threshold 1.85 exceeds raad.emergency_threshold 1.0" in _refusal(load_sweep, path)

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, model_validator
 
+from sim.model.params import rules
 from sim.model.params.actors import CareParams, CourtParams, GuardianParams, LocalTeamParams, RaadParams, VeiligThuisParams
 from sim.model.params.base import Section, bounds
 from sim.model.params.costs import CostParams
@@ -49,18 +50,10 @@ class Params(Section):
     costs: CostParams = CostParams()
 
     @model_validator(mode="after")
-    def _shock_inside_run(self) -> Params:
-        shock = self.shock
-        if not shock.enabled:
-            return self
-        first, last = self.run.start_year - self.run.warmup_years, self.run.start_year + self.run.years - 1
-        if not first <= shock.start_year <= last:
-            raise ValueError(f"shock.start_year {shock.start_year} is outside the simulated years {first}-{last}")
-        if shock.compensation_year < shock.start_year + shock.duration_years:
-            raise ValueError(
-                f"shock.compensation_year {shock.compensation_year} falls before the shock ends "
-                f"(start_year {shock.start_year} + duration_years {shock.duration_years})"
-            )
+    def _rules_across_sections(self) -> Params:
+        problems = rules.violations(self)  # threshold orders, the shock and the incidents inside the run
+        if problems:
+            raise ValueError("\n  - ".join(problems))
         return self
 
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "<overrides>") -> Params:
@@ -225,7 +218,8 @@ def _validate(data: dict[str, Any], origin: str) -> Params:
             key = short(".".join(str(p) for p in loc))
             if err["type"] == "value_error":  # a rule across keys (model validator)
                 where = f"[{key}] " if key else ""
-                lines.append(f"  - {where}{short(err['msg'].removeprefix('Value error, '), 2000)}")
+                for rule in err["msg"].removeprefix("Value error, ").split("\n  - "):  # rules.violations, one a line
+                    lines.append(f"  - {where}{short(rule, 1000)}")
                 continue
             if err["type"] == "extra_forbidden":
                 what = f"unknown key '{key}'"
@@ -245,7 +239,10 @@ def load_scenario(path: str | Path, base: Params | None = None) -> Params:
 
     """
     overrides = read_toml(path, "scenario file")
-    overrides.pop("meta", None)  # free-form description block, not parameters
+    meta = overrides.pop("meta", None)  # free-form description block, not parameters
+    problems = rules.meta_problems(meta)
+    if problems:
+        raise ScenarioError(f"{short(str(path), 300)}: invalid scenario\n" + "\n".join(f"  - {p}" for p in problems[:MAX_ERRORS]))
     return (base or Params()).with_overrides(overrides, origin=str(path))
 
 
