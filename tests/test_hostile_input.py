@@ -280,3 +280,88 @@ def test_sweep_meta_holding_a_setting_is_refused(tmp_path: Path, key: str) -> No
 def test_sweep_override_breaking_a_rule_is_refused(tmp_path: Path) -> None:
     path = write_sweep(tmp_path, LHS, TWO_LEVERS, overrides="raad = { emergency_threshold = 1.0 }")
     assert "raad.request_threshold 1.85 exceeds raad.emergency_threshold 1.0" in _refusal(load_sweep, path)
+
+
+# --- the command line: --out checked before any work, exit 2, no traceback ------------------------------
+
+TINY_SCENARIO = "[run]\nyears = 1\nwarmup_years = 0\nscale = 0.0005\n"
+
+
+def _commands(scenario: Path, out: Path) -> dict[str, list[str]]:
+    return {
+        "run": ["run", str(scenario), "--quiet", "--out", str(out)],
+        "compare": ["compare", str(scenario), str(scenario), "--quiet", "--reps", "2", "--out", str(out)],
+        "validate": ["validate", str(scenario), "--quiet", "--no-experiments", "--reps", "2", "--out", str(out)],
+        "vignettes": ["vignettes", str(scenario), "--cases", "50", "--raters", "2", "--months", "1", "--out", str(out)],
+        "calibrate": ["calibrate", str(scenario), "--quiet", "--trials", "1", "--reps", "1", "--workers", "1", "--out", str(out)],
+    }
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["out_is_a_file", "out_inside_a_file"])
+@pytest.mark.parametrize("command", ["run", "compare", "validate", "vignettes", "calibrate"])
+def test_out_that_is_a_file_is_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, inside: bool
+) -> None:
+    import sim.experiments.runs
+    from sim.cli import main
+
+    def no_runs(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("simulated before checking --out")
+
+    for name in ("run_once", "replicate"):
+        monkeypatch.setattr(sim.experiments.runs, name, no_runs)
+    scenario = _bytes(tmp_path, TINY_SCENARIO.encode(), "tiny.toml")
+    blocker = tmp_path / "results_file"
+    blocker.write_text("keep\n", encoding="utf-8")
+    out = blocker / "sub" if inside else blocker
+    assert main(_commands(scenario, out)[command]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "results_file" in err and "choose another --out" in err
+    assert blocker.read_text(encoding="utf-8") == "keep\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results_file", "tiny.toml"]
+
+
+def test_a_failed_write_leaves_no_new_folder(tmp_path: Path) -> None:
+    from sim.cli.common import write_atomically
+
+    out = tmp_path / "new" / "results"
+
+    def broken(folder: Path) -> None:
+        (folder / "half.parquet").write_bytes(b"PAR1")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(out, broken)
+    assert not out.exists()
+
+
+def test_a_failed_write_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:
+    from sim.cli.common import write_atomically
+
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier\n", encoding="utf-8")
+
+    def broken(folder: Path) -> None:
+        (folder / "summary.parquet").write_bytes(b"PAR1")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(out, broken)
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"# r\xe9gel\n", b"a = " + b"[" * 1000 + b"]" * 1000, b"[run]\nseed = " + b"9" * 5000, b"[meta]\nvoice = 0.9\n"],
+    ids=["latin1", "deep", "huge_int", "meta_key"],
+)
+def test_cli_run_refuses_hand_cases_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes) -> None:
+    from sim.cli import main
+
+    path = _bytes(tmp_path, data)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ketensim: {path}") and "Traceback" not in err
+    assert not out.exists()
