@@ -365,3 +365,19 @@ def test_cli_run_refuses_hand_cases_with_exit_2(tmp_path: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert err.startswith(f"ketensim: {path}") and "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_sweep_base_name_too_long_for_the_system(tmp_path: Path) -> None:
+    # found by the generated cases: resolve() raised OSError ENAMETOOLONG
+    path = write_sweep(tmp_path, LHS, TWO_LEVERS)
+    text = path.read_text(encoding="utf-8")
+    start = text.index('base = "') + len('base = "')
+    path.write_text(text[:start] + "x" * 5000 + text[text.index('"', start) :], encoding="utf-8")
+    message = _refusal(load_sweep, path)
+    assert "sweep.base" in message and "cannot use as a file name" in message
+
+
+def test_morris_levels_outside_a_morris_design_is_refused(tmp_path: Path) -> None:
+    # found by the generated cases: it was accepted and ignored (second_order already was refused)
+    path = write_sweep(tmp_path, LHS + "\nmorris_levels = 4", TWO_LEVERS)
+    assert "sweep.morris_levels' is only for the morris design" in _refusal(load_sweep, path)

@@ -268,6 +268,8 @@ def _check_design(origin: str, s: SweepSettings, n_factors: int) -> None:
         raise ScenarioError(f"{origin}: morris needs 'sweep.points' >= 2 trajectories and an even 'sweep.morris_levels'")
     if s.design != "saltelli" and s.second_order:
         raise ScenarioError(f"{origin}: key 'sweep.second_order' is only for the saltelli design")
+    if s.design != "morris" and "morris_levels" in s.model_fields_set:
+        raise ScenarioError(f"{origin}: key 'sweep.morris_levels' is only for the morris design")
 
 
 def _check_outcomes(origin: str, names: list[str]) -> tuple[str, ...]:
@@ -308,8 +310,14 @@ def load_sweep(path: str | Path) -> Sweep:
     _check_design(str(path), s, len(spec.levers) + len(spec.uncertainties))
     if "\0" in s.base:
         raise ScenarioError(f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: a file name cannot hold a NUL character")
-    base_path = (path.parent / s.base).resolve()
-    if not base_path.is_file():
+    try:
+        base_path = (path.parent / s.base).resolve()
+        is_file = base_path.is_file()
+    except OSError as exc:  # e.g. a name too long
+        raise ScenarioError(
+            f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: cannot use as a file name ({exc.strerror})"
+        ) from None
+    if not is_file:
         raise ScenarioError(
             f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: no such scenario file ({short(str(base_path), 300)})"
         )
