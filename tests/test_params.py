@@ -121,7 +121,7 @@ def test_to_toml_round_trips_defaults(tmp_path: Path) -> None:
 def test_to_toml_round_trips_non_defaults(tmp_path: Path) -> None:
     params = Params().with_overrides(
         {
-            "run": {"seed": 2**63 - 1, "scale": 0.0005, "years": 3},
+            "run": {"seed": 2**63 - 1, "scale": 0.0005, "years": 6},  # 2013-2021: the incidents fall inside
             "population": {"p_debt_onset": 1e-05, "n_minors": 10_000_000},
             "outcomes": {"placement_benefit_adolescent": -2.5},
             "shock": {"enabled": True},

@@ -63,16 +63,27 @@ def test_dask_local_cluster_gives_identical_results(lhs_sweep: tuple[Path, pd.Da
     pd.testing.assert_frame_equal(stable(on_dask), stable(serial))
 
 
-def test_failing_runs_are_recorded_the_rest_complete_and_a_rerun_retries_them(tmp_path: Path) -> None:
-    # concern_threshold 1.8 lies above the default serious_threshold 1.7: each value is valid on
-    # its own, but that combination is refused when the run builds its parameters
-    factors = '[uncertainties]\n"population.concern_threshold" = { values = [0.9, 1.8] }\n'
+def test_failing_runs_are_recorded_the_rest_complete_and_a_rerun_retries_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a run that raises (here: the model, at voice 0.9) is recorded as failed; the sweep goes on
+    import sim.experiments.runs
+
+    real = sim.experiments.runs.run_once
+
+    def flaky(params):  # noqa: ANN001, ANN202 - stands in for run_once
+        if params.contradiction.voice == 0.9:
+            raise RuntimeError("model broke at voice 0.9")
+        return real(params)
+
+    monkeypatch.setattr(sim.experiments.runs, "run_once", flaky)
+    factors = '[uncertainties]\n"contradiction.voice" = { values = [0.2, 0.9] }\n'
     path = write_sweep(tmp_path, 'design = "full_factorial"\nreplications = 2', factors)
     out = tmp_path / "out"
     runs = run_sweep(path, out=out)
     failed = runs[runs["status"] == "failed"]
     assert list(failed["point"].unique()) == [2]
-    assert failed["error"].str.contains("concern_threshold < serious_threshold").all()
+    assert failed["error"].str.contains("RuntimeError: model broke at voice 0.9").all()
     assert (runs.loc[runs["point"] != 2, "status"] == "ok").all() and len(runs) == 6
     assert failed[["ots_starts_per_year"]].isna().all().all()
 
@@ -82,6 +93,21 @@ def test_failing_runs_are_recorded_the_rest_complete_and_a_rerun_retries_them(tm
     after = {p.name: p.stat().st_mtime_ns for p in (out / "runs").iterdir()}
     retried = {name for name in stamps if after[name] != stamps[name]}
     assert retried == {"p000002-r0000.parquet", "p000002-r0001.parquet"}  # only the failed runs ran again
+
+
+def test_a_combination_breaking_a_rule_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    # concern_threshold 1.8 lies above the default serious_threshold 1.7: each value is valid on
+    # its own, the combination is not; the design points are checked before any run or file
+    factors = '[uncertainties]\n"population.concern_threshold" = { values = [0.9, 1.8] }\n'
+    path = write_sweep(tmp_path, 'design = "full_factorial"\nreplications = 2', factors)
+    out = tmp_path / "out"
+    with pytest.raises(ScenarioError) as info:
+        run_sweep(path, out=out)
+    message = str(info.value)
+    assert str(path) in message and "1 of 2 design point(s)" in message
+    assert "point 2 (population.concern_threshold = 1.8)" in message
+    assert "concern_threshold < serious_threshold" in message
+    assert not out.exists()
 
 
 def test_resuming_into_a_folder_of_another_sweep_is_refused(lhs_sweep: tuple[Path, pd.DataFrame]) -> None:

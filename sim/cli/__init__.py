@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786), or local:N for a LocalCluster")
     swp.add_argument("--out", help="output folder (default: the sweep file's out, else results/sweeps/<name>)")
     swp.add_argument("--quiet", action="store_true", help="no progress bar")
+    swp.add_argument("--allow-large", action="store_true", help="allow more than 10,000 runs (design points x replications)")
     swp.set_defaults(func=cmd_sweep)
     ana = sub.add_parser("analyze", help="intervals, paired differences, sensitivity and a report of a sweep folder")
     ana.add_argument("out_dir", help="the sweep's output folder")

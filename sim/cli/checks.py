@@ -10,7 +10,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
-from sim.cli.common import format_errors, format_experiments, load, warn_small_scale, write_atomically
+from sim.cli.common import format_errors, format_experiments, load, out_folder, warn_small_scale, write_atomically
 from sim.experiments.regression import store as baseline
 from sim.experiments.runs import Replications, replicate
 from sim.experiments.targets import errors_table, load_targets
@@ -25,7 +25,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise ScenarioError("--trials and --workers must be at least 1")
 
     base = load(args.scenario, args)
-    out = Path(args.out)
+    out = out_folder(args.out)  # before any trial
     print(
         f"Calibrating {len(calibration.FREE)} parameters: {args.trials} trials x {args.reps} replications, "
         f"scale {base.run.scale}, {base.run.years} years, sampler seed {args.sampler_seed}"
@@ -58,6 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     params = load(args.scenario, args)
     name = Path(args.scenario).stem if args.scenario else "baseline"
+    out = out_folder(args.out or Path("results") / f"validate_{name}")  # before any run
     warn_small_scale(params)
     arms = 1 if args.no_experiments else 1 + validation.experiment_runs()
     with tqdm(total=arms * args.reps, unit="run", disable=args.quiet, desc="validating", leave=False) as bar:
@@ -86,7 +87,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "(calibration/fitted.toml), so this check is partly in-sample; another --seed gives a held-out "
             "check (docs/ODD.md section 8, 'Held-out seeds')."
         )
-    out = Path(args.out or Path("results") / f"validate_{name}")
 
     def write(folder: Path) -> None:
         table.to_csv(folder / "targets.csv", index=False)
@@ -109,6 +109,7 @@ def cmd_vignettes(args: argparse.Namespace) -> int:
             "--raters and --cases must be at least 2 and --months at least 1 (agreement needs two raters and two cases)"
         )
     params = load(args.scenario, args)
+    out = out_folder(args.out) if args.out else None  # before the experiment
     table = vignette_experiment(params, cases=args.cases, raters=args.raters, months=args.months)
     target = load_targets()["interrater_kappa_placement"]
     value, tol = float(target["value"]), float(target["tolerance_abs"])  # type: ignore[arg-type]
@@ -125,8 +126,7 @@ def cmd_vignettes(args: argparse.Namespace) -> int:
         f"\nkappa on the placement decision, as in the model: {kappa:.3f}; Dutch/literature target {value} ± {tol} -> "
         f"{'within' if ok else 'OUTSIDE'} tolerance ({target['source']})"
     )
-    if args.out:
-        out = Path(args.out)
+    if out is not None:
         write_atomically(out, lambda folder: table.to_csv(folder / "vignettes.csv", index=False))
         print(f"Written: {out}/vignettes.csv")
     return 0

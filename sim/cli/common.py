@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiments.sweeps.store import check_out_folder
 from sim.model.params import Params, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -43,14 +44,33 @@ def write_atomically(out: Path, write: Any) -> None:
     files are complete is each moved into place (``os.replace``, atomic per file). Files
     in ``out`` that this run does not write are left alone.
     """
+    check_out_folder(out)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".ketensim-", dir=out))
     try:
         write(tmp)
         for path in sorted(tmp.iterdir()):
             os.replace(path, out / path.name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()  # a folder this run made and left empty: as if it never ran
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def out_folder(out: str | Path) -> Path:
+    """``out`` as a Path, checked before any work: it must be (or be able to become) a writable folder.
+
+    Raises:
+        ScenarioError: ``out`` or a folder above it is a file, or it cannot be written.
+
+    """
+    path = Path(out)
+    check_out_folder(path)
+    return path
 
 
 def num(value: float) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import __version__
-from sim.cli.common import format_summary, load, num, warn_small_scale, write_atomically
+from sim.cli.common import format_summary, load, num, out_folder, warn_small_scale, write_atomically
 from sim.experiments.runs import Replications, paired_differences, replicate
 from sim.model.params import Params, ScenarioError, bounds, iter_fields
 from sim.reports.labels import label
@@ -39,9 +39,9 @@ def _save_run(reps: Replications, out: Path, title: str) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario, print the summary, write results and the report."""
     params = load(args.scenario, args)
+    out = out_folder(args.out or Path("results") / Path(args.scenario).stem)  # before any run
     warn_small_scale(params)
     reps = replicate(params, args.reps, show_progress=not args.quiet)
-    out = Path(args.out or Path("results") / Path(args.scenario).stem)
     print(
         f"Ketensim {__version__}: {args.scenario}, {args.reps} replication(s), scale {params.run.scale}, "
         f"{params.run.start_year}-{params.run.start_year + params.run.years - 1}"
@@ -63,6 +63,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"{args.b}: run settings differ from {args.a} ({', '.join(f'run.{k}' for k in differ)}); "
             "a paired comparison needs the same scale and years: set them alike or pass --scale/--years"
         )
+    out = out_folder(args.out) if args.out else None  # before any run
     if args.reps < 2:
         print("ketensim: note: with --reps 1 there are no confidence intervals", file=sys.stderr)
     warn_small_scale(a)
@@ -79,8 +80,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         shown[col] = shown[col].map(num)
     shown["relative"] = diff["relative"].map(lambda v: "" if pd.isna(v) else f"{v:+.1%}")
     print(shown.to_string(index=False))
-    if args.out:
-        out = Path(args.out)
+    if out is not None:
         write_atomically(
             out,
             lambda folder: (

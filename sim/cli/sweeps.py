@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from sim import __version__
 from sim.experiments.sweeps import store
 from sim.experiments.sweeps.spec import load_sweep
@@ -18,20 +16,24 @@ EXIT_INTERRUPTED = 130
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run or resume a sweep; print where the results are and what failed."""
-    from sim.experiments.sweeps.run import check_executor, run_sweep
+    from sim.experiments.sweeps.run import check_executor, check_size, run_sweep
 
     check_executor(args.workers, args.dask)
     sweep = load_sweep(args.sweep_file)
     out = Path(args.out) if args.out else sweep.default_out()
+    store.check_out_folder(out)  # before anything runs
+    n_runs = check_size(sweep, args.allow_large)
     s = sweep.settings
     where = f"Dask {args.dask}" if args.dask else f"{args.workers} local worker(s)"
     print(
         f"Ketensim {__version__} sweep: {args.sweep_file}, design {s.design}, {len(sweep.factors)} factor(s), "
-        f"{s.replications} replication(s) per point (+ the base point), {where} -> {out}/",
+        f"{s.replications} replication(s) per point (+ the base point), {n_runs} runs, {where} -> {out}/",
         flush=True,
     )
     try:
-        runs = run_sweep(sweep, workers=args.workers, dask=args.dask, out=out, show_progress=not args.quiet)
+        runs = run_sweep(
+            sweep, workers=args.workers, dask=args.dask, out=out, show_progress=not args.quiet, allow_large=args.allow_large
+        )
     except KeyboardInterrupt:
         done = store.read_runs(out)
         print(
@@ -46,7 +48,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"ketensim: first failure ({failed['run_id'].iloc[0]}): {failed['error'].iloc[0]}", file=sys.stderr)
         print("ketensim: failed runs are retried when you run the sweep again", file=sys.stderr)
     print(f"Next: ketensim analyze {out}")
-    planned = s.replications * len(pd.read_parquet(out / "design.parquet"))
+    planned = s.replications * len(store.read_design(out))
     return 0 if len(runs) == planned and not len(failed) else EXIT_INCOMPLETE
 
 

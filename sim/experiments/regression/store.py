@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -44,6 +43,7 @@ from sim.experiments.regression.compare import (
 from sim.experiments.runs import run_once
 from sim.locations import SCENARIOS
 from sim.model.params import Params, ScenarioError, load_scenario
+from sim.model.params.scenario import read_toml
 from sim.model.rng import replication_seeds
 
 _IN_REPO = SCENARIOS / "regression"
@@ -405,4 +405,4 @@ def default_jobs() -> int:
 
 def read_meta(path: Path) -> dict[str, Any]:
     """The free-text ``[meta]`` table of a scenario file (e.g. ``lever``: its lever scenario)."""
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("meta", {})
+    return read_toml(path).get("meta", {})

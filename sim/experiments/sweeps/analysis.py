@@ -51,7 +51,7 @@ def load_results(out: str | Path) -> SweepResults:
     """Read a sweep folder (definition, design and every run written so far)."""
     out = Path(out)
     definition = store.load_definition(out)
-    return SweepResults(out, definition, pd.read_parquet(out / "design.parquet"), store.read_runs(out))
+    return SweepResults(out, definition, store.read_design(out), store.read_runs(out))
 
 
 def point_summary(res: SweepResults) -> pd.DataFrame:

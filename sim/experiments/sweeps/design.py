@@ -12,6 +12,7 @@ replication seeds so that each point can be compared with it pair by pair.
 from __future__ import annotations
 
 import itertools
+import math
 import zlib
 from typing import Any
 
@@ -20,6 +21,8 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.experiments.sweeps.spec import Factor, Sweep
+from sim.model.params import ScenarioError
+from sim.model.params.scenario import short
 
 BASE_POINT = 0
 
@@ -111,3 +114,52 @@ def point_overrides(sweep: Sweep, row: dict[str, Any]) -> dict[str, Any]:
         section, key = f.name.split(".", 1)
         out.setdefault(section, {})[key] = value
     return out
+
+
+def n_points(sweep: Sweep) -> int:
+    """How many points :func:`make_design` gives (the base point included), without drawing them.
+
+    Computed from the settings alone, so a sweep too large to draw is refused before it is drawn.
+    """
+    s, d = sweep.settings, len(sweep.factors)
+    if s.design == "full_factorial":
+        return math.prod(len(_grid(f)) for f in sweep.factors) + 1
+    n = int(s.points or 0)
+    if s.design == "morris":
+        return n * (d + 1) + 1
+    if s.design == "saltelli":
+        return n * (2 * d + 2 if s.second_order else d + 2) + 1
+    return n + 1
+
+
+def check_points(sweep: Sweep, design: pd.DataFrame, *, shown: int = 10) -> None:
+    """Build every point's parameters once and refuse the sweep if any breaks a rule across fields.
+
+    Each factor value is checked against its own bounds when the sweep file is read; a
+    combination (e.g. ``veilig_thuis.help_threshold`` above ``investigate_threshold``) is only
+    known point by point. All are checked before anything runs or is written.
+
+    Raises:
+        ScenarioError: the offending points (the first ``shown``), their values and the rule broken.
+
+    """
+    bad: list[str] = []
+    count = 0
+    for row in design.to_dict("records"):
+        overrides = point_overrides(sweep, row)
+        if not overrides:
+            continue
+        try:
+            sweep.base.with_overrides(overrides, origin=f"point {row['point']}")
+        except ScenarioError as exc:
+            count += 1
+            if len(bad) < shown:
+                values = ", ".join(f"{f.name} = {short(row[f.name], quote=True)}" for f in sweep.factors)
+                rule = str(exc).splitlines()[1].removeprefix("  - ") if "\n" in str(exc) else str(exc)
+                bad.append(f"  - point {row['point']} ({values}): {rule}")
+    if count:
+        more = f"\n  - ... and {count - shown} more" if count > shown else ""
+        raise ScenarioError(
+            f"{sweep.path}: {count} of {len(design) - 1} design point(s) break a rule across parameters; "
+            "narrow the ranges so every combination is valid (nothing was run or written):\n" + "\n".join(bad) + more
+        )

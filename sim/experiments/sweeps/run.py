@@ -11,9 +11,14 @@ staying alive. A run that raises is written with status ``failed`` and its error
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -24,13 +29,21 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.experiments.sweeps import store
-from sim.experiments.sweeps.design import make_design, point_overrides
+from sim.experiments.sweeps.design import check_points, make_design, n_points, point_overrides
 from sim.experiments.sweeps.spec import Sweep, load_sweep
 from sim.experiments.sweeps.worker import run_chunk
 from sim.model.params import ScenarioError
+from sim.model.params.scenario import short
 from sim.model.rng import replication_seeds
 
 TASKS_PER_WORKER = 20  # enough chunks per worker that the last ones balance out
+# Runs (design points x replications, base point included) a sweep may have without
+# allow_large / --allow-large: ~3 hours on 2 cores at scale 0.01, hours more at larger scales;
+# larger is usually a typo (levels = 100 on five factors is 10 billion points).
+MAX_RUNS = 10_000
+CONNECT_TIMEOUT_S = 5.0
+WATCHDOG_INTERVAL_S = 1.0
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 # Dask's defaults cost a model run ~1.5x its time (measured: 1.0 s alone, 1.5-1.8 s in a
@@ -65,9 +78,46 @@ class SerialExecutor(Executor):
         return future
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C is handled once, by the driver, which then stops the pool
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True  # no /proc (macOS): kill(pid, 0) is all we know
+
+
+def _watch_parent(driver: int, parent: int) -> None:
+    """Exit this worker when the driver dies or it is handed to another parent (runs it started are rerun on resume)."""
+    while True:
+        time.sleep(WATCHDOG_INTERVAL_S)
+        if os.getppid() != parent or not _alive(driver):
+            os._exit(1)
+
+
+def _init_worker(driver: int) -> None:
+    """Set up a pool worker: Ctrl-C goes to the driver only; the worker ends when the driver dies.
+
+    On Linux the kernel sends SIGKILL when the worker's parent (the forkserver, which itself
+    ends with the driver) dies (prctl PR_SET_PDEATHSIG); everywhere a watchdog thread
+    checks each second that the driver is alive and the parent unchanged.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the driver, which then stops the pool
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog still covers it
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+    threading.Thread(target=_watch_parent, args=(driver, parent), name="ketensim-parent-watchdog", daemon=True).start()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -84,11 +134,58 @@ def _context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+def _scheduler_host_port(dask: str) -> tuple[str, int] | None:
+    """Host and port of a scheduler address (``tcp://host:8786``, ``host:8786``, ``tls://[::1]:8786``); None when not TCP."""
+    scheme, _, rest = dask.rpartition("://")
+    if scheme not in ("", "tcp", "tls"):
+        return None  # e.g. ucx://, inproc://: left to Dask
+    host, sep, port = rest.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ScenarioError(f"--dask {dask}: allowed: a scheduler address with a port, like tcp://host:8786, or local:N")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def reach_scheduler(dask: str) -> None:
+    """Open (and close) a TCP connection to the scheduler: an unreachable address is refused before anything is written.
+
+    Raises:
+        ScenarioError: no connection within :data:`CONNECT_TIMEOUT_S` seconds.
+
+    """
+    where = _scheduler_host_port(dask)
+    if where is None:
+        return
+    try:
+        socket.create_connection(where, timeout=CONNECT_TIMEOUT_S).close()
+    except (OSError, ValueError) as exc:  # refused, unknown host, timed out
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else short(str(exc) or type(exc).__name__)
+        raise ScenarioError(f"--dask {dask}: no Dask scheduler reachable there ({reason}); nothing was written") from None
+
+
+def check_size(sweep: Sweep, allow_large: bool = False) -> int:
+    """The number of runs of ``sweep``; refuse more than :data:`MAX_RUNS` unless ``allow_large``.
+
+    Raises:
+        ScenarioError: too many runs, with the count and how to go beyond the limit.
+
+    """
+    points = n_points(sweep)
+    runs = points * sweep.settings.replications
+    if runs > MAX_RUNS and not allow_large:
+        raise ScenarioError(
+            f"{sweep.path}: {points:,} design points (base included) x {sweep.settings.replications} replications = "
+            f"{runs:,} runs; allowed: at most {MAX_RUNS:,} unless asked for (ketensim sweep --allow-large, "
+            "run_sweep(..., allow_large=True)); fewer points, levels or replications otherwise"
+        )
+    return runs
+
+
 def check_executor(workers: int, dask: str | None) -> None:
     """Refuse bad executor options before anything is written.
 
     Raises:
-        ScenarioError: ``workers`` below 1, or ``dask`` neither ``local:N`` nor an address.
+        ScenarioError: ``workers`` below 1, or ``dask`` neither ``local:N`` nor an address
+            with a port (whether a scheduler answers there is :func:`reach_scheduler`).
 
     """
     if dask is None:
@@ -101,6 +198,8 @@ def check_executor(workers: int, dask: str | None) -> None:
             raise ScenarioError(f"--dask {dask}: allowed: local:N with N >= 1, or a scheduler address like tcp://host:8786")
     elif "://" not in dask and ":" not in dask:
         raise ScenarioError(f"--dask {dask}: allowed: a scheduler address like tcp://host:8786, or local:N")
+    else:
+        _scheduler_host_port(dask)
 
 
 @contextmanager
@@ -116,7 +215,7 @@ def make_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
         if workers == 1:
             yield SerialExecutor(), 1
             return
-        pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_ignore_sigint)
+        pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(os.getpid(),))
         try:
             yield pool, workers
         except BaseException:
@@ -231,6 +330,7 @@ def run_sweep(
     dask: str | None = None,
     out: str | Path | None = None,
     show_progress: bool = False,
+    allow_large: bool = False,
 ) -> pd.DataFrame:
     """Run (or resume) a sweep and return every run: ids, seeds, parameters, status, outcomes.
 
@@ -240,19 +340,27 @@ def run_sweep(
         dask: ``"local:N"`` for a Dask ``LocalCluster`` of N workers, or a scheduler address.
         out: output folder (default: the sweep file's ``out`` or ``results/sweeps/<name>``).
         show_progress: show a progress bar with ETA.
+        allow_large: allow more than :data:`MAX_RUNS` runs.
 
     Runs already finished in ``out`` are skipped, failed ones are tried again. The same
     scenario and seed give identical results whatever the executor and number of workers.
 
     Raises:
-        ScenarioError: a bad sweep file or option, or ``out`` holding a different sweep.
+        ScenarioError: a bad sweep file or option, too many runs, a design point breaking a
+            rule across parameters, no scheduler at ``dask``, ``out`` not a folder or holding a
+            different sweep, or damaged bookkeeping in ``out``. All before any run starts.
 
     """
     check_executor(workers, dask)
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out_dir = Path(out) if out is not None else sweep.default_out()
+    store.check_out_folder(out_dir)
+    check_size(sweep, allow_large)
     design = make_design(sweep)
+    check_points(sweep, design)
     seeds = replication_seeds(sweep.seed, sweep.settings.replications)
+    if dask is not None and not dask.startswith("local:"):
+        reach_scheduler(dask)  # before the folder is touched
     store.prepare(out_dir, sweep, design, seeds)
     done = store.read_runs(out_dir)
     finished = set(done.loc[done["status"] == "ok", "run_id"])

@@ -12,14 +12,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from sim.model.params import Params, ScenarioError, bounds, iter_fields, load_scenario
+from sim.model.params import Params, ScenarioError, bounds, iter_fields, load_scenario, rules
+from sim.model.params.scenario import MAX_ERRORS, read_toml, short
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "halton", "morris", "saltelli")
 SAMPLED = ("latin_hypercube", "sobol", "halton", "morris", "saltelli")
@@ -151,15 +151,18 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _format_errors(origin: str, exc: ValidationError) -> str:
     lines = [f"{origin}: invalid sweep file"]
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors[:MAX_ERRORS]:
         loc = tuple(str(p) for p in err["loc"])
-        key = ".".join(loc)
+        key = short(".".join(loc))
         if err["type"] == "extra_forbidden":
             lines.append(f"  - unknown key '{key}'; {_allowed_keys(loc)}")
         elif err["type"] == "missing":
             lines.append(f"  - missing key '{key}'; {_describe(loc)}")
         else:
-            lines.append(f"  - key '{key}' = {err.get('input')!r}: {err['msg']}; {_describe(loc)}")
+            lines.append(f"  - key '{key}' = {short(err.get('input'), quote=True)}: {short(err['msg'], 300)}; {_describe(loc)}")
+    if len(errors) > MAX_ERRORS:
+        lines.append(f"  - ... and {len(errors) - MAX_ERRORS} more")
     return "\n".join(lines)
 
 
@@ -210,12 +213,12 @@ def _range_text(name: str) -> str:
 
 
 def _factor(origin: str, role: str, name: str, spec: FactorSpec, design: str) -> Factor:
-    key = f"{'levers' if role == 'lever' else 'uncertainties'}.{name}"
+    key = short(f"{'levers' if role == 'lever' else 'uncertainties'}.{name}")
     where = f"{origin}: key '{key}'"
     if name not in _param_fields():
         sections = sorted({n.split(".")[0] for n in _param_fields()})
         raise ScenarioError(
-            f"{where}: no parameter '{name}'; use a dotted name from `ketensim params` (sections: {', '.join(sections)})"
+            f"{where}: no parameter '{short(name)}'; use a dotted name from `ketensim params` (sections: {', '.join(sections)})"
         )
     info = _param_fields()[name]
     if name in NOT_SWEEPABLE or info.annotation not in (int, float, bool, str) and "Literal" not in str(info.annotation):
@@ -225,28 +228,29 @@ def _factor(origin: str, role: str, name: str, spec: FactorSpec, design: str) ->
     if spec.levels is not None and (design != "full_factorial" or spec.range is None):
         raise ScenarioError(f"{where}: 'levels' is only for a range in a full_factorial design")
     if spec.values is not None:
-        if len({json.dumps(v) for v in spec.values}) != len(spec.values):
-            raise ScenarioError(f"{where}: values must differ from each other (got {spec.values})")
         for value in spec.values:
             try:
                 _adapter(name).validate_python(value)
             except ValidationError as exc:
                 msg = exc.errors()[0]["msg"]
-                raise ScenarioError(f"{where}: value {value!r}: {msg}; allowed: {_range_text(name)}") from None
+                raise ScenarioError(f"{where}: value {short(value, quote=True)}: {msg}; allowed: {_range_text(name)}") from None
+        if len({json.dumps(v) for v in spec.values}) != len(spec.values):  # after the check: no over-long numbers
+            raise ScenarioError(f"{where}: values must differ from each other (got {short(spec.values)})")
         return Factor(name, role, "values", values=tuple(spec.values))
     if info.annotation not in (int, float):
         raise ScenarioError(f"{where}: a range needs a number parameter; use values = [...] (allowed: {_range_text(name)})")
     lo_bound, hi_bound = bounds(info)
-    low, high = spec.range  # type: ignore[misc]
-    if not low < high:
+    low, high = (short(x) for x in spec.range)  # type: ignore[union-attr]
+    lo_num, hi_num = spec.range  # type: ignore[misc]
+    if not lo_num < hi_num:
         raise ScenarioError(f"{where}: range = [{low}, {high}] must rise (low < high); allowed: {_range_text(name)}")
-    if (lo_bound is not None and low < lo_bound) or (hi_bound is not None and high > hi_bound):
+    if (lo_bound is not None and lo_num < lo_bound) or (hi_bound is not None and hi_num > hi_bound):
         raise ScenarioError(f"{where}: range = [{low}, {high}] lies outside the parameter's bounds; allowed: {_range_text(name)}")
-    if info.annotation is int and not (float(low).is_integer() and float(high).is_integer()):
+    if info.annotation is int and not (float(lo_num).is_integer() and float(hi_num).is_integer()):
         raise ScenarioError(f"{where}: range = [{low}, {high}]: '{name}' is a whole number, so the ends must be too")
     kind = "int" if info.annotation is int else "float"
     levels = spec.levels if spec.levels is not None else (3 if design == "full_factorial" else None)
-    return Factor(name, role, kind, low=float(low), high=float(high), levels=levels)
+    return Factor(name, role, kind, low=float(lo_num), high=float(hi_num), levels=levels)
 
 
 def _check_design(origin: str, s: SweepSettings, n_factors: int) -> None:
@@ -264,6 +268,8 @@ def _check_design(origin: str, s: SweepSettings, n_factors: int) -> None:
         raise ScenarioError(f"{origin}: morris needs 'sweep.points' >= 2 trajectories and an even 'sweep.morris_levels'")
     if s.design != "saltelli" and s.second_order:
         raise ScenarioError(f"{origin}: key 'sweep.second_order' is only for the saltelli design")
+    if s.design != "morris" and "morris_levels" in s.model_fields_set:
+        raise ScenarioError(f"{origin}: key 'sweep.morris_levels' is only for the morris design")
 
 
 def _check_outcomes(origin: str, names: list[str]) -> tuple[str, ...]:
@@ -271,7 +277,7 @@ def _check_outcomes(origin: str, names: list[str]) -> tuple[str, ...]:
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ScenarioError(
-            f"{origin}: key 'sweep.outcomes': unknown outcome(s) {', '.join(unknown)}; allowed: {', '.join(known)}"
+            f"{origin}: key 'sweep.outcomes': unknown outcome(s) {short(', '.join(unknown), 300)}; allowed: {', '.join(known)}"
         )
     kept = list(names) if names else list(known)
     return tuple(kept + [b for b in BERMUDA if b not in kept])
@@ -286,12 +292,10 @@ def load_sweep(path: str | Path) -> Sweep:
 
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read sweep file ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    raw = read_toml(path, "sweep file")
+    problems = rules.meta_problems(raw.get("meta"), extra=set(SweepSettings.model_fields) | set(SweepFile.model_fields))
+    if problems:
+        raise ScenarioError(f"{path}: invalid sweep file\n" + "\n".join(f"  - {p}" for p in problems[:MAX_ERRORS]))
     for table in ("levers", "uncertainties"):
         if isinstance(raw.get(table), dict):
             raw[table] = _flatten(raw[table])
@@ -302,11 +306,21 @@ def load_sweep(path: str | Path) -> Sweep:
     s = spec.sweep
     both = set(spec.levers) & set(spec.uncertainties)
     if both:
-        raise ScenarioError(f"{path}: {', '.join(sorted(both))} is both a lever and an uncertainty; choose one")
+        raise ScenarioError(f"{path}: {short(', '.join(sorted(both)), 300)} is both a lever and an uncertainty; choose one")
     _check_design(str(path), s, len(spec.levers) + len(spec.uncertainties))
-    base_path = (path.parent / s.base).resolve()
-    if not base_path.is_file():
-        raise ScenarioError(f"{path}: key 'sweep.base' = {s.base!r}: no such scenario file ({base_path})")
+    if "\0" in s.base:
+        raise ScenarioError(f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: a file name cannot hold a NUL character")
+    try:
+        base_path = (path.parent / s.base).resolve()
+        is_file = base_path.is_file()
+    except OSError as exc:  # e.g. a name too long
+        raise ScenarioError(
+            f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: cannot use as a file name ({exc.strerror})"
+        ) from None
+    if not is_file:
+        raise ScenarioError(
+            f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: no such scenario file ({short(str(base_path), 300)})"
+        )
     base = load_scenario(base_path).with_overrides(spec.overrides, origin=f"{path} [overrides]")
     factors = [_factor(str(path), "lever", n, f, s.design) for n, f in spec.levers.items()]
     factors += [_factor(str(path), "uncertainty", n, f, s.design) for n, f in spec.uncertainties.items()]

@@ -30,6 +30,7 @@ import pandas as pd
 
 from sim.experiments.sweeps.spec import Sweep
 from sim.model.params import ScenarioError
+from sim.model.params.scenario import short
 
 TMP_PREFIX = ".tmp-"
 MANIFEST_COLUMNS = ["run_id", "point", "replication", "seed", "parameters", "version", "status", "error", "wall_time_s"]
@@ -61,26 +62,118 @@ def run_id(point: int, replication: int) -> str:
     return f"p{point:06d}-r{replication:04d}"
 
 
+def check_out_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be made or written, before any work is done.
+
+    Raises:
+        ScenarioError: ``out`` (or a folder above it) exists and is not a folder, or the
+            nearest existing folder is not writable.
+
+    """
+    name = short(str(out), 300)
+    try:
+        ancestor = out
+        while not ancestor.exists():
+            if ancestor.parent == ancestor:
+                break
+            ancestor = ancestor.parent
+    except (OSError, ValueError) as exc:  # a NUL in the name, a name too long
+        raise ScenarioError(f"{name}: cannot use as output folder ({short(str(exc))})") from None
+    if not ancestor.is_dir():
+        where = "exists and is not a folder" if ancestor == out else f"lies inside {short(str(ancestor), 300)}, which is a file"
+        raise ScenarioError(f"{name}: the output folder {where}; choose another --out")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ScenarioError(f"{name}: cannot write there ({short(str(ancestor), 300)} is not writable); choose another --out")
+
+
+def _damaged(path: Path, why: str) -> ScenarioError:
+    return ScenarioError(
+        f"{path}: damaged sweep bookkeeping file ({why}); the finished runs in {path.parent}/runs are kept. "
+        f"Delete {path.name} and run the same sweep again to have it rewritten from the sweep file "
+        f"(or delete {path.parent} to start afresh)"
+    )
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _damaged(path, "not UTF-8 text") from None
+    except ValueError as exc:  # truncated or garbled JSON
+        raise _damaged(path, f"not valid JSON: {short(str(exc))}") from None
+    except OSError as exc:
+        raise _damaged(path, f"unreadable: {exc.strerror}") from None
+    if not isinstance(data, dict):
+        raise _damaged(path, "not a JSON object")
+    return data
+
+
+def read_design(out: Path) -> pd.DataFrame:
+    """``out/design.parquet``.
+
+    Raises:
+        ScenarioError: the file is missing, truncated or not a design table (named in the message).
+
+    """
+    path = out / "design.parquet"
+    try:
+        design = pd.read_parquet(path)
+    except FileNotFoundError:
+        raise _damaged(path, "missing") from None
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid derives from ValueError
+        raise _damaged(path, f"unreadable: {short(str(exc))}") from None
+    if not {"point", "kind"} <= set(design.columns):
+        raise _damaged(path, "no point and kind columns")
+    return design
+
+
+def _check_bookkeeping(out: Path, sweep: Sweep, design: pd.DataFrame, seeds: list[int]) -> None:
+    """On resume: each bookkeeping file is whole and agrees with the sweep; missing ones are rewritten."""
+    path = out / "design.parquet"
+    if path.exists():
+        stored = read_design(out)
+        try:
+            pd.testing.assert_frame_equal(stored, design, check_dtype=False)
+        except AssertionError:
+            raise _damaged(
+                path, "its points differ from the design this sweep file gives (damaged, or made by another SciPy or SALib)"
+            ) from None
+    else:
+        write_atomic(path, lambda tmp: design.to_parquet(tmp, index=False))
+    path = out / "seeds.json"
+    if path.exists():
+        if _read_json(path).get("replication_seeds") != seeds:
+            raise _damaged(path, "its replication seeds differ from this sweep's")
+    else:
+        write_text_atomic(path, json.dumps({"sweep_seed": sweep.seed, "replication_seeds": seeds}, indent=2))
+    if not (out / "base_params.toml").exists():
+        write_text_atomic(out / "base_params.toml", sweep.base.to_toml())
+    if not (out / "sweep.toml").exists():
+        write_text_atomic(out / "sweep.toml", sweep.path.read_text(encoding="utf-8"))
+
+
 def prepare(out: Path, sweep: Sweep, design: pd.DataFrame, seeds: list[int]) -> None:
     """Create ``out`` for this sweep, or check that it already holds this same sweep.
 
     Raises:
-        ScenarioError: ``out`` holds a different sweep (resuming would mix results).
+        ScenarioError: ``out`` is not a folder, holds a different sweep (resuming would mix
+            results), or a bookkeeping file is damaged (named in the message).
 
     """
+    check_out_folder(out)
     definition = {"fingerprint": sweep.fingerprint(), **sweep.definition()}
     existing = out / "sweep.json"
     if existing.exists():
-        try:
-            old = json.loads(existing.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            old = {}
+        old = _read_json(existing)
+        if "fingerprint" not in old:
+            raise _damaged(existing, "no fingerprint")
         if old.get("fingerprint") != definition["fingerprint"]:
             differ = sorted(k for k in definition if k != "fingerprint" and old.get(k) != definition[k])
             raise ScenarioError(
                 f"{out}: this folder holds results of a different sweep (differs in: {', '.join(differ) or 'format'}); "
                 f"refusing to mix them. Use another --out folder, or delete {out} to start afresh."
             )
+        _check_bookkeeping(out, sweep, design, seeds)
     elif out.is_dir() and any(out.iterdir()) and not (out / "runs").is_dir():
         raise ScenarioError(f"{out}: folder exists, is not empty and is not a sweep folder; choose another --out")
     (out / "runs").mkdir(parents=True, exist_ok=True)
@@ -128,7 +221,7 @@ def write_manifest(out: Path) -> pd.DataFrame:
     """
     runs = read_runs(out)
     if len(runs):
-        design = pd.read_parquet(out / "design.parquet")
+        design = read_design(out)
         design = design[[c for c in design.columns if not c.startswith("u:")]]
         runs = runs.merge(design, on="point", how="left")
         first = ["run_id", "point", "kind", *design.columns.drop(["point", "kind"])]
@@ -145,7 +238,6 @@ def load_definition(out: Path) -> dict[str, Any]:
         ScenarioError: ``out`` is not a sweep output folder.
 
     """
-    try:
-        return json.loads((out / "sweep.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise ScenarioError(f"{out}: not a sweep output folder (no readable sweep.json); run `ketensim sweep` first") from None
+    if not (out / "sweep.json").is_file():
+        raise ScenarioError(f"{out}: not a sweep output folder (no sweep.json); run `ketensim sweep` first")
+    return _read_json(out / "sweep.json")

@@ -2,17 +2,23 @@
 
 Scenario files hold only overrides; unknown keys, wrong types and out-of-range values are
 refused by :func:`load_scenario` with a :class:`ScenarioError` naming the file, the key and
-the range.
+the range. Every TOML input (scenario files, sweep files, the presets) is read through
+:func:`read_toml`, the one guarded path: a size limit, regular files only (a FIFO must not
+hang), UTF-8, malformed TOML, too deep nesting and over-long numbers all become a
+``ScenarioError`` whose message is bounded in length (:func:`short`).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, model_validator
 
+from sim.model.params import rules
 from sim.model.params.actors import CareParams, CourtParams, GuardianParams, LocalTeamParams, RaadParams, VeiligThuisParams
 from sim.model.params.base import Section, bounds
 from sim.model.params.costs import CostParams
@@ -44,18 +50,10 @@ class Params(Section):
     costs: CostParams = CostParams()
 
     @model_validator(mode="after")
-    def _shock_inside_run(self) -> Params:
-        shock = self.shock
-        if not shock.enabled:
-            return self
-        first, last = self.run.start_year - self.run.warmup_years, self.run.start_year + self.run.years - 1
-        if not first <= shock.start_year <= last:
-            raise ValueError(f"shock.start_year {shock.start_year} is outside the simulated years {first}-{last}")
-        if shock.compensation_year < shock.start_year + shock.duration_years:
-            raise ValueError(
-                f"shock.compensation_year {shock.compensation_year} falls before the shock ends "
-                f"(start_year {shock.start_year} + duration_years {shock.duration_years})"
-            )
+    def _rules_across_sections(self) -> Params:
+        problems = rules.violations(self)  # threshold orders, the shock and the incidents inside the run
+        if problems:
+            raise ValueError("\n  - ".join(problems))
         return self
 
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "<overrides>") -> Params:
@@ -69,6 +67,102 @@ class Params(Section):
 
 class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message names file, key and allowed range."""
+
+
+MAX_FILE_BYTES = 1_000_000  # a scenario file is a few hundred bytes, the largest shipped file ~10 kB
+MAX_DEPTH = 16  # tables and arrays inside each other; scenario files need 3 (section, incidents, incident)
+MAX_TEXT = 120  # characters of a key or value quoted in a message
+MAX_ERRORS = 20  # error lines in one message; the rest are counted
+
+
+def short(value: Any, limit: int = MAX_TEXT, *, quote: bool = False) -> str:
+    """``value`` as text for a message, cut to ``limit`` characters with an ellipsis.
+
+    ``repr`` unless a string (strings too with ``quote``, for values); control characters escaped.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return f"<a whole number of {value.bit_length()} bits>"  # its repr may exceed Python's int-string limit
+    try:
+        text = value if isinstance(value, str) and not quote else repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
+    if not text.isprintable():
+        text = repr(text)[1:-1]  # NUL, newlines and other control characters escaped
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _depth_error(data: Any) -> str | None:
+    """The key path where ``data`` nests deeper than :data:`MAX_DEPTH`, or None (iterative: no recursion)."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return where or "<top>"
+        if isinstance(value, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
+
+
+def read_toml(path: str | Path, what: str = "scenario file") -> dict[str, Any]:
+    """Read a TOML input file through the one guarded path.
+
+    Refuses (with a :class:`ScenarioError` naming the file) a missing or unreadable path, a
+    folder, a FIFO, socket or device (checked before opening, and opened non-blocking so
+    nothing can hang), a file over :data:`MAX_FILE_BYTES`, bytes that are not UTF-8,
+    malformed TOML, tables or arrays nested deeper than :data:`MAX_DEPTH` and numbers too
+    long for Python's int-string limit.
+    """
+    name = short(str(path), 300)
+    try:
+        info = os.stat(path)  # before opening: a FIFO would block open() and read()
+    except ValueError:  # a NUL in the name
+        raise ScenarioError(f"{name}: cannot read {what} (the file name holds a NUL character)") from None
+    except OSError as exc:
+        raise ScenarioError(f"{name}: cannot read {what} ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(f"{name}: cannot read {what} (it is a folder; give a TOML file)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(f"{name}: cannot read {what} (not a regular file but a FIFO, socket or device; give a TOML file)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{name}: {what} too large ({info.st_size:,} bytes; allowed: at most {MAX_FILE_BYTES:,})")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced between stat and open
+                raise ScenarioError(f"{name}: cannot read {what} (not a regular file; give a TOML file)")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"{name}: cannot read {what} ({exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{name}: {what} too large (over {MAX_FILE_BYTES:,} bytes; allowed: at most {MAX_FILE_BYTES:,})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError(
+            f"{name}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{name}: malformed TOML: {short(str(exc), 300)}") from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{name}: malformed TOML: arrays or tables nested too deeply (allowed: at most {MAX_DEPTH} levels)"
+        ) from None
+    except ValueError as exc:  # an integer beyond Python's int-string limit (sys.set_int_max_str_digits)
+        raise ScenarioError(
+            f"{name}: malformed TOML: a number too long ({short(str(exc).split(';')[0], 200)}; "
+            "allowed: the parameters' ranges, a few digits)"
+        ) from None
+    deep = _depth_error(raw)
+    if deep is not None:
+        raise ScenarioError(
+            f"{name}: key '{short(deep)}': tables or arrays nested too deeply (allowed: at most {MAX_DEPTH} levels)"
+        )
+    return raw
 
 
 def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -108,22 +202,32 @@ def _allowed(loc: tuple[Any, ...]) -> str:
 
 
 def _validate(data: dict[str, Any], origin: str) -> Params:
+    origin = short(origin, 300)
+    deep = _depth_error(data)
+    if deep is not None:
+        raise ScenarioError(f"{origin}: key '{short(deep)}': nested too deeply (allowed: at most {MAX_DEPTH} levels)")
     try:
         return Params.model_validate(data)
+    except RecursionError:
+        raise ScenarioError(f"{origin}: invalid scenario: nested too deeply") from None
     except ValidationError as exc:
         lines = [f"{origin}: invalid scenario"]
-        for err in exc.errors():
+        errors = exc.errors()
+        for err in errors[:MAX_ERRORS]:
             loc = tuple(err["loc"])
-            key = ".".join(str(p) for p in loc)
+            key = short(".".join(str(p) for p in loc))
             if err["type"] == "value_error":  # a rule across keys (model validator)
                 where = f"[{key}] " if key else ""
-                lines.append(f"  - {where}{err['msg'].removeprefix('Value error, ')}")
+                for rule in err["msg"].removeprefix("Value error, ").split("\n  - "):  # rules.violations, one a line
+                    lines.append(f"  - {where}{short(rule, 1000)}")
                 continue
             if err["type"] == "extra_forbidden":
                 what = f"unknown key '{key}'"
             else:
-                what = f"key '{key}' = {err.get('input')!r}: {err['msg']}"
-            lines.append(f"  - {what}; {_allowed(loc)}".rstrip("; "))
+                what = f"key '{key}' = {short(err.get('input'), quote=True)}: {short(err['msg'], 300)}"
+            lines.append(f"  - {what}; {short(_allowed(loc), 2000)}".rstrip("; "))
+        if len(errors) > MAX_ERRORS:
+            lines.append(f"  - ... and {len(errors) - MAX_ERRORS} more")
         raise ScenarioError("\n".join(lines)) from None
 
 
@@ -134,16 +238,11 @@ def load_scenario(path: str | Path, base: Params | None = None) -> Params:
         ScenarioError: unreadable file, malformed TOML, unknown key, wrong type or out of range.
 
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
-    try:
-        overrides = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
-    overrides.pop("meta", None)  # free-form description block, not parameters
+    overrides = read_toml(path, "scenario file")
+    meta = overrides.pop("meta", None)  # free-form description block, not parameters
+    problems = rules.meta_problems(meta)
+    if problems:
+        raise ScenarioError(f"{short(str(path), 300)}: invalid scenario\n" + "\n".join(f"  - {p}" for p in problems[:MAX_ERRORS]))
     return (base or Params()).with_overrides(overrides, origin=str(path))
 
 
