@@ -175,6 +175,18 @@ def test_malformed_toml_field_is_refused_with_a_message(dash):
     assert "kind" in str(dash.find(meta_ref="settings-error").widget.children)
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("[" * 3000 + "]" * 3000, "nested too deeply"), ("1" * 5000, "number too long"), ("x" * 2_000_000, "too long")],
+    ids=["3000-deep", "5000-digit", "2-MB"],
+)
+def test_hostile_text_in_a_toml_box_is_refused_with_a_short_message(dash, typed, message):
+    _type(dash, "regelreflex.incidents", typed)
+    shown = str(dash.find(meta_ref="settings-error").widget.children)
+    assert "regelreflex.incidents" in shown and message in shown and "Traceback" not in shown
+    assert len(shown) < 2_000  # the message quotes the box, not what was typed into it
+
+
 def test_preset_picker_loads_the_scenario_and_keeps_run_settings(dash):
     dash.find(v.Select).widget.v_model = "more_contradiction"
     params = dp.resolve(app.preset.value, app.edits.value)

@@ -8,14 +8,13 @@ exactly what a scenario file would, with the same message.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.locations import SCENARIOS as REPO_SCENARIOS
-from sim.model.params import Params, ScenarioError, bounds, dump_toml, iter_fields, load_scenario
+from sim.model.params import Params, bounds, dump_toml, iter_fields, load_scenario, parse_toml
 
 # The smallest scale at which capacity levers still act in fine steps (sim.cli.common.SMALL_SCALE),
 # and fast enough for "what if" in seconds: click to charts for a 10-year run took a median
@@ -141,10 +140,7 @@ def resolve(preset: str, edits: dict[str, Any]) -> Params:
 
 def parse_toml_value(name: str, text: str) -> Any:
     """A TOML value typed into a box (e.g. regelreflex incidents); ScenarioError if malformed."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"dashboard settings: key '{name}' = {text!r} is not a TOML value: {exc}") from None
+    return parse_toml(f"v = {text}", f"dashboard settings: key '{name}'")["v"]
 
 
 def toml_text(value: Any) -> str:

@@ -28,7 +28,7 @@ from sim.model.params.families import OutcomeParams, PopulationParams, Reporting
 from sim.model.params.levers import ContradictionParams, IncidentEvent, RegelreflexParams, ShockParams
 from sim.model.params.professionals import DecisionParams, WorkloadParams
 from sim.model.params.run import InitialParams, RunParams
-from sim.model.params.scenario import Params, ScenarioError, dump_toml, iter_fields, load_scenario
+from sim.model.params.scenario import Params, ScenarioError, dump_toml, iter_fields, load_scenario, parse_toml, read_toml
 
 __all__ = [
     "CareParams",
@@ -57,4 +57,6 @@ __all__ = [
     "field",
     "iter_fields",
     "load_scenario",
+    "parse_toml",
+    "read_toml",
 ]

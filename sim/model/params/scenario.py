@@ -144,6 +144,16 @@ def read_toml(path: str | Path, what: str = "scenario file") -> dict[str, Any]:
         raise ScenarioError(
             f"{name}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
         ) from None
+    return parse_toml(text, name)
+
+
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """Parse TOML text already read (a file's or a dashboard box's), refusing what :func:`read_toml` refuses.
+
+    ``name`` names the input in the message (a file, or ``dashboard box 'x'``).
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{name}: too long ({len(text):,} characters; allowed: at most {MAX_FILE_BYTES:,})")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
