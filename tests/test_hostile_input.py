@@ -197,7 +197,7 @@ RULE_CASES = {
     ),
     "gi_end_above_guardianship": (
         "[guardians]\nend_threshold = 2.1\n",
-        ["guardians.end_threshold 2.1 exceeds guardians.guardianship_threshold 2.05"],
+        ["guardians.end_threshold 2.1 exceeds guardians.guardianship_threshold 1.95"],
     ),
     "meta_holds_a_parameter": ('[meta]\ndescription = "ok"\nvoice = 0.9\n', ["meta.voice", "parameter name"]),
     "meta_holds_a_section": ("[meta]\nrun = 1\n", ["meta.run"]),

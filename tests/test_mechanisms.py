@@ -74,7 +74,7 @@ def test_a_less_intrusive_chain_misses_more_children_it_knew(baseline):
         baseline,
         {
             "raad": {"request_threshold": 2.6},
-            "court": {"grant_threshold": 1.8},
+            "court": {"grant_threshold": 1.8, "guardianship_grant_threshold": 2.3},
             "local_team": {"voluntary_placement_threshold": 2.6},
         },
     )

@@ -16,10 +16,17 @@ def default_table():
 
 
 def test_default_agreement_matches_the_literature(default_table):
+    # Placement requests are rare (under 1 % of judgements), so one seed's placement kappa varies with
+    # an sd of about 0.07, most of the tolerance: a one-seed test checks the draw more than the model.
+    # The mean over 10 seeds has a standard error of about 0.025. In 0.3.0 it is 0.204, at the lower
+    # edge of 0.3 +- 0.1 (docs/ODD.md section 8); seed 7 alone gave 0.27 before the 0.3.0 refit of the
+    # guardians' thresholds and 0.16 after.
     target = load_targets()["interrater_kappa_placement"]
     row = default_table.loc[MODEL_CONDITION]
     assert row["vignettes"] > 3000 and row["raters"] == 20
-    assert abs(row["kappa_placement"] - target["value"]) <= target["tolerance_abs"], row
+    others = [vignette_experiment(small(scale=0.05, years=1, seed=s)).set_index("condition") for s in range(8, 17)]
+    kappas = [row["kappa_placement"], *(t.loc[MODEL_CONDITION, "kappa_placement"] for t in others)]
+    assert abs(np.mean(kappas) - target["value"]) <= target["tolerance_abs"], kappas
 
 
 def test_anchoring_raises_agreement_but_not_accuracy(default_table):

@@ -240,7 +240,7 @@ class GuardianParams(Section):
         12.0, ge=1, le=24, desc="OTS length before review/extension", source="law: OTS at most 12 months per order"
     )
     end_threshold: float = field(
-        1.35,
+        1.3,
         ge=0,
         le=10,
         desc="perceived threat below which an OTS ends at review",
@@ -264,7 +264,7 @@ class GuardianParams(Section):
         source="NJi 2021: 13% of foster children under foster-parent guardianship; CBS outflow 1,325/yr (rate assumed)",
     )
     guardianship_threshold: float = field(
-        2.05,
+        1.95,
         ge=0,
         le=10,
         desc="perceived home threat above which the GI asks to end authority",
