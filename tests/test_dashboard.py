@@ -15,6 +15,7 @@ from solara.server import kernel
 from solara.server.kernel_context import VirtualKernelContext
 
 from sim.cli import build_parser, main
+from sim.cli import runs as runs_cli
 from sim.dashboard import app
 from sim.dashboard import controls as dp
 from sim.dashboard import runs as dr
@@ -264,6 +265,24 @@ def test_dashboard_command_line(monkeypatch):
     cmd = dashboard_server.command("127.0.0.1", 9000)
     assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]).name == "app.py" and "9000" in cmd
     assert main(["dashboard", "--port", "70000"]) == 2
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "example.org"])
+def test_a_host_others_can_reach_is_refused_without_allow_remote(host, capsys):
+    assert main(["dashboard", "--host", host]) == 2
+    err = capsys.readouterr().err
+    assert f"--host {host}" in err and "--allow-remote" in err and "ssh -L 8765:127.0.0.1:8765" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"])
+def test_loopback_hosts_need_no_flag_and_get_no_warning(host):
+    assert runs_cli.remote_warning(host, 8765, allow_remote=False) is None
+
+
+def test_allow_remote_serves_with_a_warning():
+    warning = runs_cli.remote_warning("0.0.0.0", 9000, allow_remote=True)
+    assert warning is not None and "no authentication" in warning and "ssh -L 9000:127.0.0.1:9000" in warning
 
 
 def test_step_through_mode_steps_the_chain_month_by_month():

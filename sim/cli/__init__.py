@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     dash = sub.add_parser("dashboard", help="start the interactive dashboard in the browser", formatter_class=formatter)
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
     dash.add_argument("--port", type=int, default=8765, help="port to listen on")
+    dash.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (no authentication: see README, 'Running the dashboard for others')",
+    )
     dash.set_defaults(func=cmd_dashboard)
     swp = sub.add_parser("sweep", help="run or resume a sweep: design points x replications", formatter_class=formatter)
     swp.add_argument("sweep_file", help="sweep TOML file (levers, uncertainties, design; see README)")

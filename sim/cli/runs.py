@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import sys
 import textwrap
@@ -104,10 +105,42 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to an address others can reach
+
+
+def remote_warning(host: str, port: int, allow_remote: bool) -> str | None:
+    """The warning for serving beyond this machine, or None on loopback; ScenarioError without ``--allow-remote``.
+
+    The dashboard has no accounts or tokens: whoever reaches the port can run simulations.
+    """
+    if is_loopback(host):
+        return None
+    tunnel = f"keep 127.0.0.1 and let each user tunnel in: ssh -L {port}:127.0.0.1:{port} <this machine>"
+    if not allow_remote:
+        raise ScenarioError(
+            f"--host {host}: serves the dashboard to every machine that can reach this one, without a password; "
+            f"allowed: a loopback address (127.0.0.1, ::1, localhost), or add --allow-remote. Safer: {tunnel}"
+        )
+    return (
+        f"Warning: the dashboard listens on {host}:{port} with no authentication; anyone who can reach this port "
+        f"can run simulations on this machine. Safer: {tunnel}"
+    )
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    """Start the interactive dashboard (Solara) on host:port."""
+    """Start the interactive dashboard (Solara) on host:port (loopback only unless --allow-remote)."""
     if not 0 < args.port < 65536:
         raise ScenarioError(f"--port {args.port}: allowed range 1-65535")
+    warning = remote_warning(args.host, args.port, args.allow_remote)
+    if warning:
+        print(warning, file=sys.stderr)
     from sim.dashboard import server  # solara loads only for this command
 
     return server.serve(args.host, args.port)
