@@ -32,6 +32,7 @@ def dash():
     try:
         with context:
             app.edits.set(dict(TINY))
+            app.rejected.set({})
             app.preset.set(dp.DEFAULT_PRESET)
             _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
             yield rc
@@ -300,3 +301,14 @@ def test_step_through_mode_steps_the_chain_month_by_month():
             context.close()
     model = StepModel(preset="more_contradiction", seed="5", scale=0.002)  # a typed seed arrives as text
     assert (model.params.run.seed, model.params.contradiction.voice, model.params.run.scale) == (5, 0.5, 0.002)
+
+
+@pytest.mark.parametrize("typed", ["nan", "inf", "-inf"])
+def test_a_non_finite_number_is_refused_by_the_box_and_nothing_breaks(dash, typed):
+    _type(dash, "run.scale", typed)
+    assert app.edits.value.get("run.scale", TINY.get("run.scale")) == TINY.get("run.scale")
+    assert "run.scale" in str(dash.find(meta_ref="settings-error").widget.children)
+    assert _button(dash, "Run").disabled  # nothing runs on input that was not taken
+    _type(dash, "run.scale", "0.004")  # and the box still takes a valid value
+    assert app.edits.value["run.scale"] == 0.004
+    assert not _button(dash, "Run").disabled

@@ -9,6 +9,8 @@ runs are shown as messages.
 
 from __future__ import annotations
 
+import math
+
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from sim.reports.labels import label, outcome_label
 
 preset = solara.reactive(dp.DEFAULT_PRESET)
 edits: solara.Reactive[dict[str, Any]] = solara.reactive({"run.scale": dp.DASHBOARD_SCALE})
+rejected: solara.Reactive[dict[str, str]] = solara.reactive({})  # box -> why its last input was not taken
 lang = solara.reactive("en")
 n_reps = solara.reactive(3)
 
@@ -77,6 +80,8 @@ def compare_task(params: Params, reps: int) -> Comparison:
 
 
 def _current() -> tuple[Params | None, str | None]:
+    if rejected.value:  # a box holds input that was not taken: show it, and run nothing until it is fixed
+        return None, "\n".join(rejected.value.values())
     try:
         return dp.resolve(preset.value, edits.value), None
     except ScenarioError as exc:
@@ -84,12 +89,18 @@ def _current() -> tuple[Params | None, str | None]:
 
 
 def _set(name: str, value: Any) -> None:
+    # nan never equals itself, so a nan fed back into its box re-renders the page without end
+    if isinstance(value, float) and not math.isfinite(value):
+        rejected.value = {**rejected.value, name: f"dashboard settings: key '{name}' = {value}: allowed: a finite number"}
+        return
+    rejected.value = {k: v for k, v in rejected.value.items() if k != name}
     edits.value = {**edits.value, name: value}
 
 
 def _choose_preset(name: str) -> None:
     # keep the run settings (seed, scale, years) the user typed; levers come from the preset
     edits.value = {k: v for k, v in edits.value.items() if k.startswith("run.")}
+    rejected.value = {}
     preset.value = name
 
 
