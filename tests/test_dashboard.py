@@ -303,7 +303,7 @@ def test_step_through_mode_steps_the_chain_month_by_month():
     assert (model.params.run.seed, model.params.contradiction.voice, model.params.run.scale) == (5, 0.5, 0.002)
 
 
-@pytest.mark.parametrize("typed", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("typed", ["nan", "inf", "-inf", "abc"])
 def test_a_non_finite_number_is_refused_by_the_box_and_nothing_breaks(dash, typed):
     _type(dash, "run.scale", typed)
     assert app.edits.value.get("run.scale", TINY.get("run.scale")) == TINY.get("run.scale")

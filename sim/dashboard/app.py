@@ -10,7 +10,6 @@ runs are shown as messages.
 from __future__ import annotations
 
 import math
-
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from sim.dashboard import controls as dp
 from sim.dashboard.runs import COMPARED, Comparison, compare, compare_figure, figures, results_csv, simulate, summary_csv
 from sim.experiments.runs import Replications
 from sim.model.params import Params, ScenarioError
+from sim.model.params.scenario import short
 from sim.reports.labels import label, outcome_label
 
 preset = solara.reactive(dp.DEFAULT_PRESET)
@@ -89,12 +89,25 @@ def _current() -> tuple[Params | None, str | None]:
 
 
 def _set(name: str, value: Any) -> None:
-    # nan never equals itself, so a nan fed back into its box re-renders the page without end
-    if isinstance(value, float) and not math.isfinite(value):
-        rejected.value = {**rejected.value, name: f"dashboard settings: key '{name}' = {value}: allowed: a finite number"}
-        return
     rejected.value = {k: v for k, v in rejected.value.items() if k != name}
     edits.value = {**edits.value, name: value}
+
+
+def _number_text(value: Any) -> str:
+    return value if isinstance(value, str) else repr(float(value))
+
+
+def _set_number(name: str, text: str) -> None:
+    """A number typed into a float box: taken if it is a finite number, else shown as refused."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan  # refused below with the same message
+    if not math.isfinite(value):
+        shown = short(text, 40, quote=True)
+        rejected.value = {**rejected.value, name: f"dashboard settings: key '{name}' = {shown}: allowed: a finite number"}
+        return
+    _set(name, value)
 
 
 def _choose_preset(name: str) -> None:
@@ -119,7 +132,9 @@ def ControlInput(control: dp.Control, base: Params) -> None:
                 text, value=float(value), min=control.lo, max=control.hi, step=step, on_value=lambda v: _set(name, v)
             )
         elif control.kind in ("slider", "float"):
-            solara.InputFloat(text, value=value, on_value=lambda v: _set(name, v), continuous_update=False)
+            # a text box parsed here, not solara.InputFloat: "nan" parses to a float that never equals
+            # itself, and InputFloat then sets its value again on every render, without end
+            solara.InputText(text, value=_number_text(value), on_value=lambda t: _set_number(name, t), continuous_update=False)
         elif control.kind == "int":
             solara.InputInt(text, value=value, on_value=lambda v: _set(name, v), continuous_update=False)
         elif control.kind == "bool":
