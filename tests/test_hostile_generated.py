@@ -464,6 +464,17 @@ def _refused(load: Any, path: Path, kind: str, data: bytes, counts: Counter[str]
     return False
 
 
+def _cli_refuses(command: list[str], path: Path, kind: str, counts: Counter[str], crashes: list[str]) -> None:
+    """Through the command line: exit 2, the file named, no traceback, no output folder."""
+    out = path.parent / f"out{counts['tried']:05d}"
+    code, err = _cli([*command, "--out", str(out)])
+    counts["cli"] += 1
+    if code == 2 and "Traceback" not in err and str(path) in err and not out.exists():
+        counts["cli_ok"] += 1
+    else:
+        crashes.append(f"{kind}: CLI exit {code}, stderr {err[:300]!r}")
+
+
 def test_generated_malformed_scenario_files_are_refused(tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = tmp_path_factory.mktemp("scenarios")
     counts: Counter[str] = Counter()
@@ -476,13 +487,7 @@ def test_generated_malformed_scenario_files_are_refused(tmp_path_factory: pytest
         path = folder / f"case{counts['tried']:05d}.toml"
         path.write_bytes(data)
         if _refused(load_scenario, path, kind, data, counts, crashes) and counts["tried"] % CLI_EVERY == 0:
-            out = folder / f"out{counts['tried']:05d}"
-            code, err = _cli(["run", str(path), "--quiet", "--out", str(out)])
-            counts["cli"] += 1
-            if code == 2 and "Traceback" not in err and str(path) in err and not out.exists():
-                counts["cli_ok"] += 1
-            else:
-                crashes.append(f"{kind}: CLI exit {code}, stderr {err[:300]!r}")
+            _cli_refuses(["run", str(path), "--quiet"], path, kind, counts, crashes)
 
     check()
     _report("scenario files", counts, crashes)
@@ -509,13 +514,7 @@ def test_generated_malformed_sweep_files_are_refused(tmp_path_factory: pytest.Te
         path = folder / f"sweep{counts['tried']:05d}.toml"
         path.write_bytes(data)
         if _refused(refuse, path, kind, data, counts, crashes) and counts["tried"] % CLI_EVERY == 0:
-            out = folder / f"out{counts['tried']:05d}"
-            code, err = _cli(["sweep", str(path), "--workers", "1", "--quiet", "--out", str(out)])
-            counts["cli"] += 1
-            if code == 2 and "Traceback" not in err and str(path) in err and not out.exists():
-                counts["cli_ok"] += 1
-            else:
-                crashes.append(f"{kind}: CLI exit {code}, stderr {err[:300]!r}")
+            _cli_refuses(["sweep", str(path), "--workers", "1", "--quiet"], path, kind, counts, crashes)
 
     check()
     _report("sweep files", counts, crashes)
