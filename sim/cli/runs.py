@@ -138,9 +138,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     """Start the interactive dashboard (Solara) on host:port (loopback only unless --allow-remote)."""
     if not 0 < args.port < 65536:
         raise ScenarioError(f"--port {args.port}: allowed range 1-65535")
-    warning = remote_warning(args.host, args.port, args.allow_remote)
+    host = args.host.strip("[]")  # [::1] as in a URL; the server wants the bare address
+    warning = remote_warning(host, args.port, args.allow_remote)
     if warning:
         print(warning, file=sys.stderr)
     from sim.dashboard import server  # solara loads only for this command
 
-    return server.serve(args.host, args.port)
+    return server.serve(host, args.port)
