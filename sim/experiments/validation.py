@@ -171,6 +171,9 @@ def experiment_params(base: Params, name: str, folder: Path = EXPERIMENTS_DIR) -
     return arm_params(base, name, folder)
 
 
+EXPERIMENTS = ("staff_shortage_2019_2022", "more_contradiction")  # reported, not targets
+
+
 def validate(
     params: Params,
     reps: int,
@@ -203,9 +206,6 @@ def validate(
     result.staff = staff_shortage(base, run(experiment_params(params, staff), reps))
     result.contradiction = bermuda(base, run(experiment_params(params, contradiction), reps))
     return result
-
-
-EXPERIMENTS = ("staff_shortage_2019_2022", "more_contradiction")  # reported, not targets
 
 
 def experiment_runs() -> int:

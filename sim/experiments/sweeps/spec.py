@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from sim.model.params import Params, ScenarioError, bounds, iter_fields, load_scenario, rules
-from sim.model.params.scenario import MAX_ERRORS, read_toml, short
+from sim.model.params.scenario import MAX_ERRORS, listed, read_toml, short
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "halton", "morris", "saltelli")
 SAMPLED = ("latin_hypercube", "sobol", "halton", "morris", "saltelli")
@@ -295,7 +295,7 @@ def load_sweep(path: str | Path) -> Sweep:
     raw = read_toml(path, "sweep file")
     problems = rules.meta_problems(raw.get("meta"), extra=set(SweepSettings.model_fields) | set(SweepFile.model_fields))
     if problems:
-        raise ScenarioError(f"{path}: invalid sweep file\n" + "\n".join(f"  - {p}" for p in problems[:MAX_ERRORS]))
+        raise ScenarioError(listed(f"{short(str(path), 300)}: invalid sweep file", problems))
     for table in ("levers", "uncertainties"):
         if isinstance(raw.get(table), dict):
             raw[table] = _flatten(raw[table])

@@ -91,6 +91,14 @@ def short(value: Any, limit: int = MAX_TEXT, *, quote: bool = False) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def listed(header: str, problems: list[str]) -> str:
+    """A message: ``header``, then one problem a line, at most :data:`MAX_ERRORS` (the rest counted)."""
+    lines = [header, *(f"  - {p}" for p in problems[:MAX_ERRORS])]
+    if len(problems) > MAX_ERRORS:
+        lines.append(f"  - ... and {len(problems) - MAX_ERRORS} more")
+    return "\n".join(lines)
+
+
 def _depth_error(data: Any) -> str | None:
     """The key path where ``data`` nests deeper than :data:`MAX_DEPTH`, or None (iterative: no recursion)."""
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
@@ -252,7 +260,7 @@ def load_scenario(path: str | Path, base: Params | None = None) -> Params:
     meta = overrides.pop("meta", None)  # free-form description block, not parameters
     problems = rules.meta_problems(meta)
     if problems:
-        raise ScenarioError(f"{short(str(path), 300)}: invalid scenario\n" + "\n".join(f"  - {p}" for p in problems[:MAX_ERRORS]))
+        raise ScenarioError(listed(f"{short(str(path), 300)}: invalid scenario", problems))
     return (base or Params()).with_overrides(overrides, origin=str(path))
 
 
