@@ -131,10 +131,39 @@ def test_invalid_value_is_refused_with_a_message_and_run_disabled(dash):
     assert not _button(dash, "Run").disabled
 
 
-def test_text_in_a_number_box_is_refused_by_the_box_and_nothing_breaks(dash):
-    _type(dash, "run.seed", "abc")
+@pytest.mark.parametrize("typed", ["abc", "2.5", "1" * 5000])
+def test_text_in_a_whole_number_box_is_refused_by_the_box_and_nothing_breaks(dash, typed):
+    _type(dash, "run.seed", typed)
     assert app.edits.value["run.seed"] == TINY["run.seed"]
+    shown = str(dash.find(meta_ref="settings-error").widget.children)
+    assert "run.seed" in shown and "whole number" in shown and len(shown) < 500
+    assert _button(dash, "Run").disabled  # the box shows what was typed: never run another value
+    _type(dash, "run.seed", "12")
+    assert app.edits.value["run.seed"] == 12
     assert not _button(dash, "Run").disabled
+
+
+def _box_text(rc, name: str) -> str:
+    return rc.find(meta_ref=f"ctl-{name.replace('.', '-')}").find(v.TextField).widget.v_model
+
+
+@pytest.mark.parametrize("name", ["run.scale", "run.seed"])
+def test_reset_after_a_refused_entry_shows_the_preset_value_again(dash, name):
+    _type(dash, name, "nan")
+    assert _box_text(dash, name) == "nan" and _button(dash, "Run").disabled
+    _button(dash, "Reset to preset").click()
+    # the box shows the value a run would use, and Run is enabled again
+    assert _box_text(dash, name) == app._number_text(dp.get(dp.resolve(app.preset.value, app.edits.value), name))
+    assert _box_text(dash, name) != "nan"
+    dash.find(meta_ref="settings-error").assert_empty()
+    assert not _button(dash, "Run").disabled
+
+
+def test_a_refused_box_does_not_hide_the_other_settings_errors(dash):
+    _type(dash, "run.scale", "5")
+    _type(dash, "run.seed", "abc")
+    shown = str(dash.find(meta_ref="settings-error").widget.children)
+    assert "run.seed" in shown and "run.scale" in shown
 
 
 def test_cancel_shows_a_message_and_keeps_the_page_usable(dash):

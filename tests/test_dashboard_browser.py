@@ -7,6 +7,7 @@ skipped on a workstation but FAILS in CI (`CI` set), so CI can never pass by ski
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -37,14 +38,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """`ketensim dashboard` on a free port, stopped (with Solara's process) afterwards."""
+@contextlib.contextmanager
+def _served(*options: str, log_name: str = "dashboard-server.log"):
+    """`ketensim dashboard` on a free port, stopped (with Solara's process) afterwards; yields (url, log path, pid)."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "dashboard-server.log", "w")  # noqa: SIM115  (closed in finally)
+    log_path = ARTIFACTS / log_name
+    log = open(log_path, "w")  # noqa: SIM115  (closed in finally)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port)],
+        [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port), *options],
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: teardown stops Solara's child too
@@ -57,14 +59,20 @@ def server():
                 urllib.request.urlopen(url, timeout=2)
                 break
             except OSError:
-                assert proc.poll() is None, "ketensim dashboard exited; see tests/artifacts/dashboard-server.log"
+                assert proc.poll() is None, f"ketensim dashboard exited; see tests/artifacts/{log_name}"
                 assert time.monotonic() < end, "dashboard server did not start within 90 s"
                 time.sleep(0.5)
-        yield url
+        yield url, log_path, proc.pid
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with _served() as (url, _log, _pid):
+        yield url
 
 
 def _type(page, control: str, value: str) -> None:
@@ -129,3 +137,122 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         browser.close()
     assert outside == [], f"the page fetched from outside this machine: {outside[:5]}"
+
+
+def test_bad_input_is_refused_in_the_box_and_reset_restores_the_page_in_chromium(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []  # uncaught errors in the page's own scripts
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server)
+        expect(page.get_by_text("Press Run to simulate these settings.")).to_be_visible(timeout=60_000)
+        run = page.get_by_role("button", name="Run", exact=True)
+        message = page.locator(".settings-error")
+        scale = page.locator(".ctl-run-scale input")
+
+        # a number box: nan (it once sent the page into a render loop), text, a whole-number box
+        for control, typed, why in (
+            ("run-scale", "nan", "a finite number"),
+            ("run-scale", "abc", "a finite number"),
+            ("run-seed", "2.5", "a whole number"),
+        ):
+            _type(page, control, typed)
+            expect(message).to_contain_text(why, timeout=10_000)
+            expect(run).to_be_disabled()
+            expect(page.locator(f".ctl-{control} input")).to_have_value(typed)  # what you typed stays, marked
+
+        # Reset: the boxes show the preset's values again, the message goes, and Run is enabled
+        page.get_by_role("button", name="Reset to preset").click()
+        expect(scale).to_have_value("0.005", timeout=10_000)
+        expect(page.locator(".ctl-run-seed input")).not_to_have_value("2.5")
+        expect(message).to_be_hidden()
+        expect(run).to_be_enabled()
+
+        # hostile text in a TOML box: a short message naming the box, never a traceback
+        page.get_by_text("Risk-rule reflex (regelreflex)").click()
+        _type(page, "regelreflex-incidents", "[" * 3000 + "]" * 3000)
+        expect(message).to_contain_text("regelreflex.incidents", timeout=10_000)
+        expect(message).to_contain_text("nested too deeply")
+        expect(run).to_be_disabled()
+        assert "Traceback" not in page.inner_text("body")  # the text shown, not the CSS (which names a Traceback style)
+        _type(page, "regelreflex-incidents", "[]")
+        expect(message).to_be_hidden(timeout=10_000)
+        expect(run).to_be_enabled()
+        page.screenshot(path=str(ARTIFACTS / "dashboard-bad-input.png"), full_page=True)
+        browser.close()
+    assert errors == [], f"errors in the page: {errors[:5]}"
+
+
+def _rss_mb(root: int) -> float:
+    """Resident memory of the Solara server process (the child of ``ketensim dashboard`` that holds the sessions)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == root and b"solara" in cmdline:  # ppid: the launcher
+            status = (stat.parent / "status").read_text()
+            return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+    raise AssertionError("the Solara server process was not found")
+
+
+SESSIONS = 10
+
+
+def test_ten_concurrent_sessions_queue_for_one_slot_all_finish_and_are_freed(tmp_path):
+    """Load test on 127.0.0.1: 10 tabs press Run at once on a pool of one slot."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with _served("--run-slots", "1", "--session-timeout", "3s", log_name="dashboard-load.log") as (url, log, pid):
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+            )
+            contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(SESSIONS)]
+            pages = [c.new_page() for c in contexts]
+            for page in pages:
+                page.goto(url)
+            for page in pages:
+                expect(page.get_by_text("Press Run to simulate these settings.")).to_be_visible(timeout=120_000)
+                _type(page, "run-scale", "0.002")
+                _type(page, "run-years", "3")
+            idle = _rss_mb(pid)
+            start = time.monotonic()
+            for page in pages:
+                page.get_by_role("button", name="Run", exact=True).click()
+            queued_seen, peak, finished = 0, idle, set()
+            while len(finished) < SESSIONS:
+                assert time.monotonic() - start < 300, f"{len(finished)} of {SESSIONS} sessions finished in 300 s"
+                for i, page in enumerate(pages):
+                    if i in finished:
+                        continue
+                    # the results reached the page (its table); the charts are not waited for: under this
+                    # load, 10 chromium tabs on 2 cores, a plotly chart in 1-2 tabs can stay empty (README)
+                    if page.get_by_text("Last run").count():
+                        finished.add(i)
+                    elif page.get_by_text("ahead of yours").count():
+                        queued_seen += 1
+                peak = max(peak, _rss_mb(pid))
+                time.sleep(0.5)
+            elapsed = time.monotonic() - start
+            assert queued_seen > 0, "no session ever showed its place in the queue"
+            for context in contexts:
+                context.close()
+            browser.close()
+        end = time.monotonic() + 90
+        while "memory released" not in log.read_text().splitlines()[-1] or "sessions open: 0;" not in log.read_text():
+            assert time.monotonic() < end, "sessions were not ended within 90 s of closing their tabs"
+            time.sleep(1)
+        time.sleep(16)  # the second collection, 15 s after the last session ended
+        after = _rss_mb(pid)
+        held = [line for line in log.read_text().splitlines() if "results still held" in line][-1]
+    # Known gap (issue 15 note): 1-2 of the 10 results are still referenced after every session ended
+    print(f"\nafter all sessions ended: {held.split('; ')[1]}")
+    print(
+        f"\n{SESSIONS} sessions, 1 slot: all finished in {elapsed:.0f} s; server RSS {idle:.0f} MB with the pages open, peak {peak:.0f} MB, {after:.0f} MB after they closed"
+    )
+    assert after <= peak  # reported, not held to a figure: what the allocator keeps is not ours to promise

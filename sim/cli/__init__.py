@@ -93,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a --host other machines can reach (no authentication: see README, 'Running the dashboard for others')",
     )
+    dash.add_argument(
+        "--run-slots",
+        type=int,
+        default=None,
+        help="simulations run at once for all sessions; more wait in a queue (default: one per core)",
+    )
+    dash.add_argument(
+        "--session-timeout",
+        default="2m",
+        help="a closed or disconnected tab's results are kept this long, then freed (Solara duration: 30s, 2m, 1h)",
+    )
     dash.set_defaults(func=cmd_dashboard)
     swp = sub.add_parser("sweep", help="run or resume a sweep: design points x replications", formatter_class=formatter)
     swp.add_argument("sweep_file", help="sweep TOML file (levers, uncertainties, design; see README)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -15,6 +16,7 @@ from sim import __version__
 from sim.cli.common import format_summary, load, num, out_folder, warn_small_scale, write_atomically
 from sim.experiments.runs import Replications, paired_differences, replicate
 from sim.model.params import Params, ScenarioError, bounds, iter_fields
+from sim.model.params.scenario import short
 from sim.reports.labels import label
 from sim.reports.run import summary_table, write_report
 
@@ -134,14 +136,23 @@ def remote_warning(host: str, port: int, allow_remote: bool) -> str | None:
     )
 
 
+SESSION_TIMEOUT = re.compile(r"\d{1,6}(\.\d+)?[smh]")  # what Solara's cull timeout takes, with a unit
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Start the interactive dashboard (Solara) on host:port (loopback only unless --allow-remote)."""
     if not 0 < args.port < 65536:
         raise ScenarioError(f"--port {args.port}: allowed range 1-65535")
     host = args.host.strip("[]")  # [::1] as in a URL; the server wants the bare address
+    if args.run_slots is not None and not 1 <= args.run_slots <= 64:
+        raise ScenarioError(f"--run-slots {args.run_slots}: allowed range 1-64")
+    if not SESSION_TIMEOUT.fullmatch(args.session_timeout.strip()):
+        raise ScenarioError(
+            f"--session-timeout {short(args.session_timeout, 40, quote=True)}: allowed: a number with s, m or h (30s, 2m, 1h)"
+        )
     warning = remote_warning(host, args.port, args.allow_remote)
     if warning:
         print(warning, file=sys.stderr)
     from sim.dashboard import server  # solara loads only for this command
 
-    return server.serve(host, args.port)
+    return server.serve(host, args.port, run_slots=args.run_slots, session_timeout=args.session_timeout.strip())

@@ -1,16 +1,23 @@
 """The Solara page: controls from the parameter object, background runs, the chain's views.
 
 State lives in module-level reactive variables, which Solara keeps per browser session.
-Runs are ``solara.lab.task`` threads: the page stays responsive, the progress bar reads the
-task's ``progress``, and Cancel (or a newer run) makes the run's "keep going?" check fail so
-it stops at the next month. Nothing here raises into the page: invalid settings and failed
-runs are shown as messages.
+Runs are ``solara.lab.task`` threads that hand the simulation to the server's one bounded
+pool of worker processes (sim.dashboard.pool) and wait: the page stays responsive, shows its
+place in the queue while the pool is busy, then the progress; Cancel, a newer run or the
+session's end makes the run's "keep going?" check fail, so it leaves the queue or stops at
+the next month. Nothing here raises into the page: invalid settings and failed runs are
+shown as messages, and a refused entry stays in its box, marked, until it is fixed or reset.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import math
+import sys
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +27,17 @@ import solara
 import solara.lab
 
 from sim.dashboard import controls as dp
-from sim.dashboard.runs import COMPARED, Comparison, compare, compare_figure, figures, results_csv, simulate, summary_csv
+from sim.dashboard.pool import RunCancelled, shared_pool
+from sim.dashboard.runs import (
+    COMPARED,
+    Comparison,
+    compare_figure,
+    compare_in_slot,
+    figures,
+    results_csv,
+    simulate_in_slot,
+    summary_csv,
+)
 from sim.experiments.runs import Replications
 from sim.model.params import Params, ScenarioError
 from sim.model.params.scenario import short
@@ -28,7 +45,10 @@ from sim.reports.labels import label, outcome_label
 
 preset = solara.reactive(dp.DEFAULT_PRESET)
 edits: solara.Reactive[dict[str, Any]] = solara.reactive({"run.scale": dp.DASHBOARD_SCALE})
-rejected: solara.Reactive[dict[str, str]] = solara.reactive({})  # box -> why its last input was not taken
+# box -> (the text typed, why it was not taken); the box keeps showing the refused text, so the
+# page never shows one value while it would run another
+rejected: solara.Reactive[dict[str, tuple[str, str]]] = solara.reactive({})
+queue_place = solara.reactive(0)  # runs ahead of this session's while it waits for a slot in the pool
 lang = solara.reactive("en")
 n_reps = solara.reactive(3)
 
@@ -67,25 +87,122 @@ def _progress(task: Any) -> Callable[[float], None]:
     return report
 
 
-@solara.lab.task
-def run_task(params: Params) -> Done:
-    """One run with the current settings, in a thread."""
-    return Done(params, simulate(params, _progress(run_task), run_task.is_current))
+@dataclass(frozen=True)
+class Session:
+    """Who asks for a run: the page's kernel id (one run at a time each) and its "closed" event."""
+
+    id: str
+    closed: threading.Event
+
+
+def _this_session() -> Session:
+    """The page's session; called in the click handler, where the kernel context is known."""
+    from solara.server import kernel_context
+
+    return Session(kernel_context.get_current_context().id, solara.kernel_closed_event())
+
+
+def _in_pool(task: Any, session: Session, job: Callable[..., Any], *args: Any) -> Any:
+    """Run ``job`` in the server's pool for ``session``: queue place, progress, and stop on Cancel or session end."""
+    owner, closed = session.id, session.closed  # closed: set when the tab is closed or the session culled
+
+    def keep_going() -> bool:
+        return task.is_current() and not closed.is_set()
+
+    start, outcome = time.monotonic(), "failed"
+    try:
+        result = shared_pool().run(owner, job, args, queue_place.set, _progress(task), keep_going)
+        outcome = "finished"
+        return result
+    except RunCancelled:
+        outcome = "stopped"
+        raise
+    finally:
+        queue_place.set(0)
+        _log(f"run {outcome} after {time.monotonic() - start:.1f} s")
+
+
+_open_sessions = [0]
+_sessions_lock = threading.Lock()
+
+
+def _log(event: str) -> None:
+    """One line on the server's stderr per session start and end: who is connected, how busy the pool is."""
+    running, waiting = shared_pool().busy()
+    print(
+        f"ketensim dashboard: {event}; sessions open: {_open_sessions[0]}; runs: {running} running, {waiting} waiting",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+_results: weakref.WeakSet[Any] = weakref.WeakSet()  # every run's and comparison's result while a session holds it
+# after Solara's own deferred collection of the closed session; again later for what its
+# close hands to other threads (the session's task threads end after it closes)
+RELEASE_DELAYS_S = (2.0, 15.0)
+
+
+def _release_memory() -> None:
+    """Collect the closed session's objects and hand the freed heap back to the system.
+
+    Why: glibc keeps freed memory in the process for reuse, so without ``malloc_trim`` the
+    server's resident size stays at its peak after the sessions that needed it have gone.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass  # not glibc: the memory is still free for the process to reuse
+    _log(f"memory released; results still held: {len(_results)}")
+
+
+def _session_started() -> Callable[[], None]:
+    """Count a new session (a browser tab); the returned cleanup runs when Solara closes it."""
+    with _sessions_lock:
+        _open_sessions[0] += 1
+    _log("session started")
+
+    def ended() -> None:
+        # the session's results and tasks go with its kernel context; its queued or running
+        # simulation sees the closed event and stops (see _in_pool)
+        with _sessions_lock:
+            _open_sessions[0] -= 1
+        _log("session ended")
+        for delay in RELEASE_DELAYS_S:
+            threading.Timer(delay, _release_memory).start()
+
+    return ended
+
+
+solara.lab.on_kernel_start(_session_started)
 
 
 @solara.lab.task
-def compare_task(params: Params, reps: int) -> Comparison:
-    """Baseline and current settings with the same seeds, in a thread."""
-    return compare(params, reps, _progress(compare_task), compare_task.is_current)
+def run_task(params: Params, session: Session) -> Done:
+    """One run with the current settings, in the server's pool."""
+    done = Done(params, _in_pool(run_task, session, simulate_in_slot, params))
+    _results.add(done)
+    return done
+
+
+@solara.lab.task
+def compare_task(params: Params, reps: int, session: Session) -> Comparison:
+    """Baseline and current settings with the same seeds, in the server's pool."""
+    result = _in_pool(compare_task, session, compare_in_slot, params, reps)
+    _results.add(result)
+    return result
 
 
 def _current() -> tuple[Params | None, str | None]:
-    if rejected.value:  # a box holds input that was not taken: show it, and run nothing until it is fixed
-        return None, "\n".join(rejected.value.values())
+    """The settings to run, or None and every reason they are refused (boxes first, then the rest)."""
+    errors = [why for _text, why in rejected.value.values()]
     try:
-        return dp.resolve(preset.value, edits.value), None
+        params = dp.resolve(preset.value, edits.value)
     except ScenarioError as exc:
-        return None, str(exc)
+        errors.append(str(exc))
+        params = None
+    return (None, "\n".join(errors)) if errors else (params, None)
 
 
 def _set(name: str, value: Any) -> None:
@@ -94,18 +211,29 @@ def _set(name: str, value: Any) -> None:
 
 
 def _number_text(value: Any) -> str:
-    return value if isinstance(value, str) else repr(float(value))
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int) else repr(float(value))
 
 
-def _set_number(name: str, text: str) -> None:
-    """A number typed into a float box: taken if it is a finite number, else shown as refused."""
+def _parse_number(text: str, kind: str) -> int | float | None:
+    """A finite float, or a whole number for int boxes; None when the text is neither."""
     try:
+        if kind == "int":
+            return int(text.strip())  # "1e3" and "2.5" are refused, not rounded
         value = float(text)
-    except ValueError:
-        value = math.nan  # refused below with the same message
-    if not math.isfinite(value):
+    except ValueError:  # also digits beyond Python's int-string limit
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _set_number(name: str, text: str, kind: str = "float") -> None:
+    """A number typed into a box: taken if it parses, else kept in the box, marked, and Run disabled."""
+    value = _parse_number(text, kind)
+    if value is None:
         shown = short(text, 40, quote=True)
-        rejected.value = {**rejected.value, name: f"dashboard settings: key '{name}' = {shown}: allowed: a finite number"}
+        allowed = "a whole number" if kind == "int" else "a finite number"
+        rejected.value = {**rejected.value, name: (text, f"dashboard settings: key '{name}' = {shown}: allowed: {allowed}")}
         return
     _set(name, value)
 
@@ -131,12 +259,19 @@ def ControlInput(control: dp.Control, base: Params) -> None:
             solara.SliderFloat(
                 text, value=float(value), min=control.lo, max=control.hi, step=step, on_value=lambda v: _set(name, v)
             )
-        elif control.kind in ("slider", "float"):
-            # a text box parsed here, not solara.InputFloat: "nan" parses to a float that never equals
-            # itself, and InputFloat then sets its value again on every render, without end
-            solara.InputText(text, value=_number_text(value), on_value=lambda t: _set_number(name, t), continuous_update=False)
-        elif control.kind == "int":
-            solara.InputInt(text, value=value, on_value=lambda v: _set(name, v), continuous_update=False)
+        elif control.kind in ("slider", "float", "int"):
+            # A text box parsed here, not solara.InputFloat/InputInt: "nan" parses to a float that
+            # never equals itself, and InputFloat then sets its value again on every render without
+            # end. A refused entry is the box's value until it is fixed or reset, so a reset changes
+            # the value and the box shows the preset again (the widget is only updated on a change).
+            typed, why = rejected.value.get(name, (None, None))
+            solara.InputText(
+                text,
+                value=typed if typed is not None else _number_text(value),
+                on_value=lambda t: _set_number(name, t, control.kind),
+                continuous_update=False,
+                error=label("refused_box", lang.value) if why else False,
+            )
         elif control.kind == "bool":
             solara.Checkbox(label=text, value=bool(value), on_value=lambda v: _set(name, v))
         else:
@@ -158,6 +293,10 @@ def Controls(base: Params) -> None:
 def Progress(task: Any) -> None:
     """Progress bar of a task (its own component, so progress does not re-render the charts)."""
     if task.pending:
+        if queue_place.value > 0:
+            # text only: an animated (indeterminate) bar costs each waiting tab's browser CPU all the time
+            solara.Text(label("queued", lang.value).format(n=queue_place.value), classes=["run-queued"])
+            return
         pct = task.progress or 0
         solara.Text(f"{label('running', lang.value)}: {pct} %", classes=["run-progress"])
         solara.ProgressLinear(value=pct)
@@ -177,7 +316,10 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
     busy = run_task.pending or compare_task.pending
     with solara.Row():
         solara.Button(
-            label("run", lang.value), on_click=lambda: run_task(params), disabled=params is None or busy, color="primary"
+            label("run", lang.value),
+            on_click=lambda: run_task(params, _this_session()),
+            disabled=params is None or busy,
+            color="primary",
         )
         solara.Button(
             label("cancel", lang.value),
@@ -189,7 +331,7 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
     solara.SliderInt(label("reps", lang.value), value=n_reps, min=2, max=10)
     solara.Button(
         label("compare", lang.value),
-        on_click=lambda: compare_task(params, n_reps.value),
+        on_click=lambda: compare_task(params, n_reps.value, _this_session()),
         disabled=params is None or busy,
         outlined=True,
     )

@@ -1,8 +1,9 @@
 """What the dashboard runs and draws: one run, a paired comparison with the baseline, figures.
 
-The work here is plain Python (no Solara), so tests and the benchmark use it directly; the
-page calls it from a background thread and passes a progress hook and a "keep going?"
-check, which is how Cancel stops a run between two months.
+The work here is plain Python (no Solara), so tests and the benchmark use it directly. The
+page runs it in a worker process of the server's pool (sim.dashboard.pool) through
+:func:`simulate_in_slot` and :func:`compare_in_slot`, whose progress hook and "keep going?"
+check read and write the pool's shared slot: that is how Cancel stops a run between two months.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.dashboard.pool import RunCancelled, worker_hooks
 from sim.experiments.runs import Replications, paired_differences, run_once
 from sim.experiments.targets import load_targets
 from sim.model.params import Params
@@ -41,11 +43,7 @@ COMPARED = (
 )
 
 
-class RunCancelled(Exception):
-    """The page asked the run to stop (Cancel, or a newer run replaced it)."""
-
-
-@dataclass
+@dataclass(eq=False)  # compared by identity (and weakly referenced by the page)
 class Comparison:
     """Baseline (defaults) and current settings run with the same replication seeds."""
 
@@ -89,6 +87,18 @@ def compare(
     runs = _runs(jobs, progress, keep_going)
     a, b = Replications(base, seeds, runs[:reps]), Replications(params, seeds, runs[reps:])
     return Comparison(a, b, paired_differences(a, b))
+
+
+def simulate_in_slot(slot: int, params: Params) -> Replications:
+    """:func:`simulate` in a pool worker, reporting through the pool's ``slot``."""
+    progress, keep_going = worker_hooks(slot)
+    return simulate(params, progress, keep_going)
+
+
+def compare_in_slot(slot: int, params: Params, reps: int) -> Comparison:
+    """:func:`compare` in a pool worker, reporting through the pool's ``slot``."""
+    progress, keep_going = worker_hooks(slot)
+    return compare(params, reps, progress, keep_going)
 
 
 def _target(key: str, factor: float = 1.0) -> float:

@@ -8,10 +8,12 @@ its internals: its options and shutdown handling are the supported interface.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 
+from sim.dashboard.pool import SLOTS_ENV
 from sim.locations import DASHBOARDS
 
 APP_FILE = DASHBOARDS / "app.py"
@@ -40,10 +42,24 @@ def command(host: str, port: int) -> list[str]:
     ]
 
 
-def serve(host: str, port: int) -> int:
+def environment(run_slots: int | None, session_timeout: str) -> dict[str, str]:
+    """The server's environment: the pool's size, and how long a closed tab's session is kept.
+
+    Solara keeps a disconnected session (its results, its state) for 24 hours by default, so
+    on a shared server memory only grew; a short timeout frees it soon after the tab closes,
+    while a brief network drop (a laptop lid, a Wi-Fi change) still reconnects to its results.
+    """
+    env = dict(os.environ)
+    env["SOLARA_KERNEL_CULL_TIMEOUT"] = session_timeout
+    if run_slots is not None:
+        env[SLOTS_ENV] = str(run_slots)
+    return env
+
+
+def serve(host: str, port: int, run_slots: int | None = None, session_timeout: str = "2m") -> int:
     """Run the dashboard server until it stops or Ctrl-C; returns its exit code."""
     print(f"Ketensim dashboard: http://{host}:{port}  (Ctrl-C stops it)", file=sys.stderr)
-    proc = subprocess.Popen(command(host, port))
+    proc = subprocess.Popen(command(host, port), env=environment(run_slots, session_timeout))
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # SIGTERM as Ctrl-C: never leave Solara's server running without us

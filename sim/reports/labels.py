@@ -19,6 +19,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "invalid": ("These settings are refused", "Deze instellingen worden geweigerd"),
     "not_run": ("Press Run to simulate these settings.", "Druk op Start om deze instellingen te simuleren."),
     "running": ("Simulating", "Bezig met simuleren"),
+    "refused_box": ("not taken: see the message above", "niet overgenomen: zie de melding hierboven"),
+    "queued": (
+        "Waiting for a free run slot: {n} run(s) ahead of yours (the server runs a few at a time for everyone)",
+        "Wachten op een vrije plek: {n} simulatie(s) voor de uwe (de server draait er een paar tegelijk voor iedereen)",
+    ),
     "cancelled": ("Cancelled.", "Gestopt."),
     "failed": ("The run failed", "De run is mislukt"),
     "page_error": ("This part of the page could not be shown", "Dit deel van de pagina kan niet worden getoond"),
