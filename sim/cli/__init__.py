@@ -16,10 +16,11 @@ import sys
 from sim import __version__
 from sim.cli.checks import cmd_baseline, cmd_calibrate, cmd_validate, cmd_vignettes
 from sim.cli.common import EXIT_BAD_INPUT
-from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_params, cmd_run
+from sim.cli.params import cmd_params
+from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_run
 from sim.cli.sweeps import cmd_analyze, cmd_sweep
 from sim.experiments.regression import store as baseline
-from sim.model.params import ScenarioError
+from sim.model.params import ROLES, ScenarioError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     vig.add_argument("--scale", type=float, help="fraction of the Dutch child population (sets the pool of cases)")
     vig.add_argument("--out", help="output folder for vignettes.csv")
     vig.set_defaults(func=cmd_vignettes)
-    par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
+    par = sub.add_parser(
+        "params", help="the parameters: default, allowed values, role (lever, capacity, ...), source", formatter_class=formatter
+    )
+    par.add_argument("which", nargs="?", metavar="SECTION|KEY", help="one section (raad) or key (raad.n_staff); all if omitted")
+    par.add_argument("--role", choices=sorted(ROLES), help="only parameters of this role")
     par.set_defaults(func=cmd_params)
     bl = sub.add_parser(
         "baseline", help="regression baselines: check them, or update them deliberately", formatter_class=formatter

@@ -1,4 +1,4 @@
-"""``ketensim run | compare | params | dashboard``: a scenario's results and report, a paired comparison, the parameters."""
+"""``ketensim run | compare | dashboard``: a scenario's results and report, a paired comparison, the dashboard."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 from sim import __version__
 from sim.cli.common import format_summary, load, num, out_folder, warn_small_scale, write_atomically
 from sim.experiments.runs import Replications, paired_differences, replicate
-from sim.model.params import Params, ScenarioError, bounds, iter_fields
+from sim.model.params import ScenarioError
 from sim.reports.labels import label
 from sim.reports.run import summary_table, write_report
 
@@ -90,18 +90,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
             ),
         )
         print(f"\nWritten: {out}/compare.parquet, compare.csv")
-    return 0
-
-
-def cmd_params(args: argparse.Namespace) -> int:
-    """List every parameter with its default, bounds, description and source."""
-    defaults = Params().model_dump()
-    for name, info in iter_fields():
-        section, key = name.split(".", 1)
-        lo, hi = bounds(info)
-        range_text = f" [{lo}, {hi}]" if lo is not None else ""
-        source = (info.json_schema_extra or {}).get("source", "")
-        print(f"{name} = {defaults[section][key]!r}{range_text}\n    {info.description}\n    source: {source}")
     return 0
 
 

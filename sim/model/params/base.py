@@ -7,14 +7,30 @@ Every field declares its bounds, a one-line description and its source (a public
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Role = Literal["lever", "capacity", "event", "uncertainty", "setting"]
+ROLES: dict[str, str] = {  # what each role means, in the EMA Workbench's vocabulary (README, 'ketensim params')
+    "lever": "a policy choice (contradiction, a learning culture)",
+    "capacity": "staff or places: a lever of the budget",
+    "event": "what happens to the chain in a scenario (a financial shock, a publicised incident)",
+    "uncertainty": "how the families and the chain behave: estimated, calibrated or assumed",
+    "setting": "how the run or an in-model study is done (seed, scale, years, a trial's share)",
+}
 
-def field(default: Any, *, desc: str, source: str, ge: float | None = None, le: float | None = None) -> Any:
-    """Declare a parameter with its bounds, description and source in one place."""
-    return Field(default, ge=ge, le=le, description=desc, json_schema_extra={"source": source})
+
+def field(
+    default: Any, *, desc: str, source: str, ge: float | None = None, le: float | None = None, role: Role = "uncertainty"
+) -> Any:
+    """Declare a parameter with its bounds, description, source and role (:data:`ROLES`) in one place."""
+    return Field(default, ge=ge, le=le, description=desc, json_schema_extra={"source": source, "role": role})
+
+
+def role(info: Any) -> str:
+    """The role (:data:`ROLES`) declared beside a field."""
+    return (info.json_schema_extra or {}).get("role", "uncertainty")
 
 
 class Section(BaseModel):
