@@ -57,7 +57,15 @@ class Params(Section):
         return self
 
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "<overrides>") -> Params:
-        """Return a copy with nested overrides applied and validated."""
+        """Return a copy with nested overrides applied and validated, as a scenario file's.
+
+        ``overrides`` is nested like a file: ``{"run": {"scale": 0.01}, "raad": {"n_staff": 1050}}``;
+        keys not named keep this object's values. ``origin`` names the input in error messages.
+
+        Raises:
+            ScenarioError: an unknown key, a wrong type, a value out of range, a rule across keys broken.
+
+        """
         return _validate(_merge(self.model_dump(), overrides), origin)
 
     def to_toml(self) -> str:
