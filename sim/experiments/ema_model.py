@@ -2,7 +2,9 @@
 
 Uncertainties and levers are parameters of :class:`~sim.model.params.Params` by dotted name;
 their EMA parameter (real, integer, boolean, categorical) and default range come from the
-field's type and declared bounds, so nothing is listed twice. Outcomes are run-summary keys
+field's type and declared bounds, so nothing is listed twice. EMA 3 wants Python identifiers
+as names, so in EMA's tables a parameter is ``section__field`` (``raad__n_staff``), as in
+``ChainModel(params, raad__n_staff=...)``. Outcomes are run-summary keys
 (``RunResult.summary``), each the mean over the replications. Every experiment runs with the
 same replication seeds (common random numbers, as ``replicate`` and sweeps), spawned from the
 base scenario's ``run.seed`` (``model.replications`` lists them), so an outcome's differences
@@ -34,8 +36,13 @@ from sim.model.params import Params, ScenarioError, bounds, iter_fields
 Factors = Iterable[str] | Mapping[str, tuple[float, float] | Sequence[Any] | None]
 
 
+def ema_name(dotted: str) -> str:
+    """A parameter's name in EMA (a Python identifier): ``raad.n_staff`` -> ``raad__n_staff``."""
+    return dotted.replace(".", "__", 1)
+
+
 def _parameter(name: str, spec: Any, origin: str) -> Any:
-    """The EMA parameter for one field, its range checked against the field's bounds."""
+    """The EMA parameter for one field (named :func:`ema_name`), its range checked against the field's bounds."""
     fields = dict(iter_fields())
     if name not in fields:
         raise ScenarioError(f"{origin}: '{name}' is not a parameter (ketensim params lists them)")
@@ -44,17 +51,19 @@ def _parameter(name: str, spec: Any, origin: str) -> Any:
     info = fields[name]
     kind, (lo, hi) = info.annotation, bounds(info)
     if isinstance(spec, list):  # explicit values: validated by the first run of each
-        return CategoricalParameter(name, spec)
+        return CategoricalParameter(ema_name(name), spec)
     if kind is bool:
-        return BooleanParameter(name)
+        return BooleanParameter(ema_name(name))
     if get_origin(kind) is Literal:
-        return CategoricalParameter(name, list(get_args(kind)))
+        return CategoricalParameter(ema_name(name), list(get_args(kind)))
     if kind not in (int, float):
         raise ScenarioError(f"{origin}: '{name}' is a {kind}; give it a list of values to choose from")
     low, high = spec if spec is not None else (lo, hi)
     if low is None or high is None or (lo is not None and low < lo) or (hi is not None and high > hi) or low >= high:
         raise ScenarioError(f"{origin}: '{name}' range [{low}, {high}]: allowed: low < high within [{lo}, {hi}]")
-    return IntegerParameter(name, int(low), int(high)) if kind is int else RealParameter(name, float(low), float(high))
+    if kind is int:
+        return IntegerParameter(ema_name(name), int(low), int(high))
+    return RealParameter(ema_name(name), float(low), float(high))
 
 
 def _specs(factors: Factors) -> dict[str, Any]:
@@ -62,12 +71,12 @@ def _specs(factors: Factors) -> dict[str, Any]:
 
 
 def run_experiment(base: Params, outcomes: Sequence[str], seed: int, **values: Any) -> dict[str, float]:
-    """One replication of one EMA experiment: ``base`` with ``values`` (dotted names) and ``seed``."""
+    """One replication of one EMA experiment: ``base`` with ``values`` (by :func:`ema_name`) and ``seed``."""
     fields = dict(iter_fields())
     overrides: dict[str, dict[str, Any]] = {"run": {"seed": int(seed)}}
     for name, value in values.items():
-        section, key = name.split(".", 1)
-        kind = fields[name].annotation
+        section, key = name.split("__", 1)
+        kind = fields[f"{section}.{key}"].annotation
         # EMA samples numpy scalars; the parameter object is strict about int, float and bool
         plain = value.item() if isinstance(value, np.generic) else value
         overrides.setdefault(section, {})[key] = kind(plain) if kind in (int, float, bool) else plain
