@@ -1,8 +1,17 @@
 """Ketensim: an agent-based simulation of the Dutch youth-protection chain (jeugdbeschermingsketen).
 
 The names a notebook needs, imported on first use (so ``import sim`` and the command line
-stay light): ``Params``, ``load_scenario``, ``ScenarioError``, ``ChainModel``,
-``run_once``, ``replicate``, ``paired_differences``. The layout is in docs/ARCHITECTURE.md.
+stay light); README "Python API" shows them at work, ``docs/api_example.py`` runs them:
+
+- ``Params`` (all parameters, validated on every path), ``load_scenario(path)``, ``preset(name)``
+  (a shipped scenario file), ``ScenarioError`` (what bad input raises);
+- ``run_once(params)`` (one run's tables), ``replicate(params, reps)`` (``Replications``:
+  ``.summary()``, ``.table("yearly")``), ``paired_differences(a, b)`` (B - A with intervals);
+- ``figures(reps)`` (the report's charts), ``yearly_figure``, ``comparison_figure`` (plotly);
+- ``ChainModel`` (the Mesa model, to step by hand).
+
+The EMA Workbench adapter is ``sim.experiments.ema_model.ketensim_model`` (extra ``ema``).
+The layout is in docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations
@@ -15,11 +24,16 @@ __version__ = "0.3.0"
 _WHERE = {
     "ChainModel": "sim.model.chain",
     "Params": "sim.model.params",
+    "Replications": "sim.experiments.runs",
     "ScenarioError": "sim.model.params",
+    "comparison_figure": "sim.reports.plots",
+    "figures": "sim.reports.run",
     "load_scenario": "sim.model.params",
     "paired_differences": "sim.experiments.runs",
+    "preset": "sim.locations",
     "replicate": "sim.experiments.runs",
     "run_once": "sim.experiments.runs",
+    "yearly_figure": "sim.reports.plots",
 }
 __all__ = sorted(_WHERE)
 

@@ -77,4 +77,5 @@ def test_params_lists_sources() -> None:
     sources = [line.strip() for line in proc.stdout.splitlines() if line.strip().startswith("source:")]
     assert len(sources) == len(iter_fields())
     assert all(line.removeprefix("source:").strip() for line in sources)
-    assert "contradiction.second_assessor_share = 0.0 [0, 1]" in proc.stdout
+    assert "contradiction.second_assessor_share = 0.0  [lever]" in proc.stdout
+    assert proc.stdout.count("allowed: float in [0, 1]") > 10

@@ -104,3 +104,11 @@ def test_compare_refuses_different_run_settings(tmp_path):
     proc = ketensim("compare", str(SCENARIOS / "baseline.toml"), str(other), "--scale", "0.003", "--quiet", "--reps", "2")
     assert proc.returncode == 2
     assert "run.years" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_of_a_lever_scenario_shows_no_dutch_figures_and_says_why(tmp_path):
+    proc = ketensim("run", str(SCENARIOS / "staff_shortage.toml"), *SMALL, "--out", str(tmp_path / "short"))
+    assert proc.returncode == 0, proc.stderr
+    header = next(line for line in proc.stdout.splitlines() if line.startswith("outcome"))
+    assert "model" in header and "Dutch figure" not in header
+    assert "No Dutch figures: this scenario sets raad.n_staff, guardians.n_guardians away from the baseline" in proc.stdout

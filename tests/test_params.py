@@ -328,3 +328,41 @@ def test_rules_across_keys_are_enforced(tmp_path):
     early.write_text("[shock]\nenabled = true\nstart_year = 2017\nduration_years = 4.0\ncompensation_year = 2019\n")
     with pytest.raises(ScenarioError, match=r"(?s)early.toml.*compensation_year 2019 falls before the shock ends"):
         load_scenario(early)
+
+
+# --- every copy and update path validates (pydantic's model_copy alone does not) --------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: p.model_copy(update={"run": p.run.model_copy(update={"scale": 5.0})}),
+        lambda p: p.model_copy(update={"run": {"scale": 5.0}}),
+        lambda p: p.run.model_copy(update={"scale": 5.0}),
+        lambda p: p.run.model_copy(update={"scale": 5.0}, deep=True),
+        lambda p: p.run.__replace__(scale=5.0),  # what copy.replace calls (Python 3.13)
+        lambda p: p.copy(update={"run": {"scale": 5.0}}),  # pydantic v1's deprecated copy
+    ],
+    ids=["nested", "section-dict", "section", "deep", "replace", "v1-copy"],
+)
+def test_copy_with_an_out_of_range_update_is_refused_naming_the_key(make: Any) -> None:
+    with pytest.raises(ScenarioError, match=r"scale' = 5\.0.*allowed: float in \[0\.0005, 1\.0\]"):
+        make(Params())
+
+
+def test_copy_refuses_unknown_keys_and_broken_rules_across_keys() -> None:
+    params = Params()
+    with pytest.raises(ScenarioError, match="unknown key 'bogus'"):
+        params.raad.model_copy(update={"bogus": 1})
+    too_high = params.veilig_thuis.model_copy(update={"help_threshold": 3.0})  # fine within its own section
+    with pytest.raises(ScenarioError, match="help_threshold 3.0 exceeds veilig_thuis.investigate_threshold"):
+        params.model_copy(update={"veilig_thuis": too_high})
+    with pytest.raises(TypeError, match="include"):
+        params.copy(include={"run"})
+
+
+def test_copy_with_a_valid_update_is_the_same_as_with_overrides() -> None:
+    params = Params()
+    copied = params.model_copy(update={"run": params.run.model_copy(update={"scale": 0.01})})
+    assert copied == params.with_overrides({"run": {"scale": 0.01}})
+    assert params.model_copy() == params and params.model_copy(deep=True) == params

@@ -16,41 +16,61 @@ import sys
 from sim import __version__
 from sim.cli.checks import cmd_baseline, cmd_calibrate, cmd_validate, cmd_vignettes
 from sim.cli.common import EXIT_BAD_INPUT
-from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_params, cmd_run
+from sim.cli.params import cmd_params
+from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_run
 from sim.cli.sweeps import cmd_analyze, cmd_sweep
 from sim.experiments.regression import store as baseline
-from sim.model.params import ScenarioError
+from sim.model.params import ROLES, ScenarioError
+
+
+class HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Adds "(default: X)" to an option's help only where there is an X the help does not already name."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default is None or action.default is False or action.default is argparse.SUPPRESS or "(default" in text:
+            return text  # no default (None), a switch (False), or one the help states in words
+        return super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for the README's reference)."""
     parser = argparse.ArgumentParser(prog="ketensim", description="Agent-based simulation of the Dutch youth-protection chain.")
-    formatter = argparse.ArgumentDefaultsHelpFormatter
+    formatter = HelpWithDefaults
     parser.add_argument("--version", action="version", version=f"ketensim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser, reps: int) -> None:
+    def common(p: argparse.ArgumentParser, reps: int, out: str | None = None) -> None:
         p.add_argument("--seed", type=int, help="master seed (default: the scenario's run.seed)")
-        p.add_argument("--scale", type=float, help="fraction of the Dutch child population (1.0 = national)")
-        p.add_argument("--years", type=int, help="years to report")
+        p.add_argument(
+            "--scale",
+            type=float,
+            help="fraction of the Dutch child population, 1.0 = national (default: the scenario's run.scale)",
+        )
+        p.add_argument("--years", type=int, help="years to report (default: the scenario's run.years)")
         p.add_argument("--reps", type=int, default=reps, help="replications (seeds spawned from --seed)")
-        p.add_argument("--out", help="output folder")
+        p.add_argument("--out", help=f"output folder (default: {out})" if out else "output folder")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     run = sub.add_parser("run", help="run a scenario and write results and a report", formatter_class=formatter)
     run.add_argument("scenario", help="scenario TOML file (overrides of the defaults)")
-    common(run, reps=1)
+    common(run, reps=1, out="results/<scenario file name>")
     run.set_defaults(func=cmd_run)
     cmp_ = sub.add_parser("compare", help="paired differences B - A with common random numbers", formatter_class=formatter)
     cmp_.add_argument("a", help="scenario A (the reference)")
     cmp_.add_argument("b", help="scenario B (run with A's seeds)")
-    common(cmp_, reps=5)
+    common(cmp_, reps=5, out="none: the table is printed only")
     cmp_.set_defaults(func=cmd_compare)
     cal = sub.add_parser("calibrate", help="fit the free parameters to the Dutch targets (Optuna)", formatter_class=formatter)
     cal.add_argument("scenario", nargs="?", help="scenario the search starts from (default: the defaults = baseline)")
     cal.add_argument("--trials", type=int, default=40, help="parameter sets to try (the first is the scenario's own)")
     cal.add_argument("--sampler-seed", type=int, default=0, help="seed of the TPE sampler")
-    cal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes running each trial's replications")
+    cal.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"processes running each trial's replications (default: all cores, {os.cpu_count() or 1} here)",
+    )
     common(cal, reps=8)
     cal.set_defaults(func=cmd_calibrate, out="calibration")
     val = sub.add_parser(
@@ -61,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-experiments", action="store_true", help="only the baseline's level targets: no responses, no experiments"
     )
     val.add_argument("--strict", action="store_true", help="exit 1 if any target is outside its tolerance")
-    common(val, reps=10)
+    common(val, reps=10, out="results/validate_<scenario file name>")
     val.set_defaults(func=cmd_validate)
     vig = sub.add_parser("vignettes", help="inter-rater agreement of the simulated professionals", formatter_class=formatter)
     vig.add_argument("scenario", nargs="?", help="scenario (default: the defaults = baseline)")
@@ -72,7 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     vig.add_argument("--scale", type=float, help="fraction of the Dutch child population (sets the pool of cases)")
     vig.add_argument("--out", help="output folder for vignettes.csv")
     vig.set_defaults(func=cmd_vignettes)
-    par = sub.add_parser("params", help="list all parameters with defaults, bounds and sources")
+    par = sub.add_parser(
+        "params", help="the parameters: default, allowed values, role (lever, capacity, ...), source", formatter_class=formatter
+    )
+    par.add_argument("which", nargs="?", metavar="SECTION|KEY", help="one section (raad) or key (raad.n_staff); all if omitted")
+    par.add_argument("--role", choices=sorted(ROLES), help="only parameters of this role")
     par.set_defaults(func=cmd_params)
     bl = sub.add_parser(
         "baseline", help="regression baselines: check them, or update them deliberately", formatter_class=formatter
@@ -108,7 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     swp = sub.add_parser("sweep", help="run or resume a sweep: design points x replications", formatter_class=formatter)
     swp.add_argument("sweep_file", help="sweep TOML file (levers, uncertainties, design; see README)")
     where = swp.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (1: this process)")
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"local worker processes, 1: this process (default: all cores, {os.cpu_count() or 1} here)",
+    )
     where.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786), or local:N for a LocalCluster")
     swp.add_argument("--out", help="output folder (default: the sweep file's out, else results/sweeps/<name>)")
     swp.add_argument("--quiet", action="store_true", help="no progress bar")

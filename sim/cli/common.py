@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.experiments.sweeps.store import check_out_folder
@@ -74,18 +75,36 @@ def out_folder(out: str | Path) -> Path:
 
 
 def num(value: float) -> str:
-    """A number for people: counts without decimals, shares and rates with four digits."""
+    """A number for people: from 100 on whole, with thousands separators (64,511); below, three significant digits, never in e-notation (0.0000625)."""
     if pd.isna(value):
         return ""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if value == 0:
+        return "0"  # also -0.0
+    return np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-")
 
 
-def format_summary(table: pd.DataFrame) -> str:
-    """The run summary as a text table: model mean, 95 % range over replications, Dutch figure."""
-    lines = [f"{'outcome':46s} {'model':>12s} {'95% range':>25s} {'Dutch figure':>13s}"]
+def format_summary(table: pd.DataFrame, figures: bool = True) -> str:
+    """The run summary as a text table: model mean, 95 % range over replications and, with ``figures``, the Dutch figure."""
+    figure_head = f" {'Dutch figure':>13s}" if figures else ""
+    lines = [f"{'outcome':46s} {'model':>12s} {'95% range':>25s}{figure_head}"]
     for r in table.itertuples():
         span = "" if pd.isna(r.low) else f"{num(r.low)} – {num(r.high)}"
-        lines.append(f"{r.outcome:46s} {num(r.mean):>12s} {span:>25s} {num(r.target):>13s}")
+        figure = f" {num(r.target):>13s}" if figures else ""
+        lines.append(f"{r.outcome:46s} {num(r.mean):>12s} {span:>25s}{figure}".rstrip())
+    return "\n".join(lines)
+
+
+def format_differences(diff: pd.DataFrame) -> str:
+    """A paired comparison (:func:`~sim.experiments.runs.paired_differences`) as a text table for people."""
+    lines = [f"{'outcome':46s} {'A':>12s} {'B':>12s} {'B - A':>12s} {'95% interval of B - A':>27s} {'change':>8s}"]
+    for r in diff.itertuples():
+        span = "" if pd.isna(r.ci_low) else f"{num(r.ci_low)} – {num(r.ci_high)}"
+        change = "" if pd.isna(r.relative) else f"{r.relative:+.1%}"
+        lines.append(
+            f"{r.outcome:46s} {num(r.a_mean):>12s} {num(r.b_mean):>12s} {num(r.difference):>12s} {span:>27s} {change:>8s}".rstrip()
+        )
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""``ketensim run | compare | params | dashboard``: a scenario's results and report, a paired comparison, the parameters."""
+"""``ketensim run | compare | dashboard``: a scenario's results and report, a paired comparison, the dashboard."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pandas as pd
-
 from sim import __version__
-from sim.cli.common import format_summary, load, num, out_folder, warn_small_scale, write_atomically
+from sim.cli.common import format_differences, format_summary, load, out_folder, warn_small_scale, write_atomically
 from sim.experiments.runs import Replications, paired_differences, replicate
-from sim.model.params import Params, ScenarioError, bounds, iter_fields
+from sim.model.params import ScenarioError, policy_changes
 from sim.model.params.scenario import short
 from sim.reports.labels import label
 from sim.reports.run import summary_table, write_report
@@ -49,7 +47,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"Ketensim {__version__}: {args.scenario}, {args.reps} replication(s), scale {params.run.scale}, "
         f"{params.run.start_year}-{params.run.start_year + params.run.years - 1}"
     )
-    print(format_summary(summary_table(reps)))
+    changes = policy_changes(params)
+    print(format_summary(summary_table(reps), figures=not changes))
+    if changes:
+        print(
+            "\n"
+            + textwrap.fill(
+                f"No Dutch figures: this scenario sets {', '.join(changes)} away from the baseline, and the figures count "
+                f"the chain as it is. Compare it with the baseline instead: ketensim compare scenarios/baseline.toml {args.scenario}",
+                width=110,
+            )
+        )
     print("\n" + textwrap.fill("Errors against the truth: " + label("errors_explained"), width=110))
     _save_run(reps, out, f"Ketensim: {Path(args.scenario).stem}")
     print(f"\nResults: {out}/ (yearly, monthly, equity, costs, summary .parquet; params.toml; seeds.json; report.html)")
@@ -78,11 +86,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         f"scale {a.run.scale}, {a.run.start_year}-{a.run.start_year + a.run.years - 1}"
     )
     print(f"A = {args.a}\nB = {args.b}\n")
-    shown = diff.copy()
-    for col in ("a_mean", "b_mean", "difference", "ci_low", "ci_high"):
-        shown[col] = shown[col].map(num)
-    shown["relative"] = diff["relative"].map(lambda v: "" if pd.isna(v) else f"{v:+.1%}")
-    print(shown.to_string(index=False))
+    print(format_differences(diff))
     if out is not None:
         write_atomically(
             out,
@@ -92,18 +96,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
             ),
         )
         print(f"\nWritten: {out}/compare.parquet, compare.csv")
-    return 0
-
-
-def cmd_params(args: argparse.Namespace) -> int:
-    """List every parameter with its default, bounds, description and source."""
-    defaults = Params().model_dump()
-    for name, info in iter_fields():
-        section, key = name.split(".", 1)
-        lo, hi = bounds(info)
-        range_text = f" [{lo}, {hi}]" if lo is not None else ""
-        source = (info.json_schema_extra or {}).get("source", "")
-        print(f"{name} = {defaults[section][key]!r}{range_text}\n    {info.description}\n    source: {source}")
     return 0
 
 

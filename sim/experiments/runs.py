@@ -60,7 +60,11 @@ def gc_paused() -> Iterator[None]:
 
 @dataclass
 class Replications:
-    """Results of several replications of one scenario."""
+    """Results of several replications of one scenario: its parameters, the seeds and each run's tables.
+
+    ``summary()`` has one row per replication; ``table(name)`` stacks one per-run table. Both
+    have ``replication`` and ``seed`` columns. Counts are national (divided by ``run.scale``).
+    """
 
     params: Params
     seeds: list[int]
@@ -93,7 +97,18 @@ def scenario_seeds(params: Params, reps: int) -> list[int]:
 def replicate(params: Params, reps: int, *, show_progress: bool = False) -> Replications:
     """Run ``reps`` replications with seeds spawned from ``params.run.seed``.
 
-    With ``reps == 1`` the scenario's own seed is used (:func:`scenario_seeds`).
+    With ``reps == 1`` the scenario's own seed is used (:func:`scenario_seeds`). Two scenarios
+    with the same ``run.seed`` get the same replication seeds, so :func:`paired_differences`
+    can pair them (common random numbers).
+
+    Args:
+        params: the scenario (``load_scenario``, ``Params().with_overrides(...)``).
+        reps: replications, at least 1.
+        show_progress: a progress bar on stderr (months simulated).
+
+    Returns:
+        The runs with their seeds: ``.summary()`` and ``.table("yearly" | "monthly" | "equity" | "costs")`` DataFrames.
+
     """
     seeds = scenario_seeds(params, reps)
     total = reps * 12 * (params.run.warmup_years + params.run.years)
@@ -113,7 +128,17 @@ def replicate(params: Params, reps: int, *, show_progress: bool = False) -> Repl
 def paired_differences(a: Replications, b: Replications, confidence: float = 0.95) -> pd.DataFrame:
     """Mean of B - A per summary outcome over paired replications, with a t-interval.
 
-    Both must have been run with the same seeds (common random numbers).
+    Both must have been run with the same seeds (common random numbers): :func:`replicate`
+    gives them when both scenarios have the same ``run.seed``.
+
+    Returns:
+        One row per outcome: ``outcome``, ``a_mean``, ``b_mean``, ``difference`` (mean of B - A),
+        ``ci_low``, ``ci_high`` (its ``confidence`` t-interval; NaN with one replication) and
+        ``relative`` (difference / abs(a_mean)).
+
+    Raises:
+        ValueError: the two were run with different seeds.
+
     """
     if a.seeds != b.seeds:
         raise ValueError("paired comparison needs the same replication seeds in both scenarios")

@@ -18,12 +18,14 @@ module             sections
 ``levers``         contradiction, regelreflex (incidents), shock
 ``costs``          costs
 ``scenario``       Params (all sections), scenario files, validation messages
+``describe``       allowed values as people read them; the levers a scenario changes
 =================  =====================================================================
 """
 
 from sim.model.params.actors import CareParams, CourtParams, GuardianParams, LocalTeamParams, RaadParams, VeiligThuisParams
-from sim.model.params.base import Section, bounds, field
+from sim.model.params.base import ROLES, Section, bounds, field, role
 from sim.model.params.costs import CostParams
+from sim.model.params.describe import allowed, policy_changes
 from sim.model.params.families import OutcomeParams, PopulationParams, ReportingParams
 from sim.model.params.levers import ContradictionParams, IncidentEvent, RegelreflexParams, ShockParams
 from sim.model.params.professionals import DecisionParams, WorkloadParams
@@ -31,6 +33,7 @@ from sim.model.params.run import InitialParams, RunParams
 from sim.model.params.scenario import Params, ScenarioError, dump_toml, iter_fields, load_scenario, parse_toml, read_toml
 
 __all__ = [
+    "ROLES",
     "CareParams",
     "ContradictionParams",
     "CostParams",
@@ -52,11 +55,14 @@ __all__ = [
     "ShockParams",
     "VeiligThuisParams",
     "WorkloadParams",
+    "allowed",
     "bounds",
     "dump_toml",
     "field",
     "iter_fields",
     "load_scenario",
     "parse_toml",
+    "policy_changes",
     "read_toml",
+    "role",
 ]

@@ -9,7 +9,12 @@ class VeiligThuisParams(Section):
     """Veilig Thuis: triage (safety assessment) and investigation."""
 
     n_staff: int = field(
-        1500, ge=1, le=100_000, desc="VT professionals at scale 1.0", source="assumption: 25 regions, ~60 FTE each"
+        1500,
+        ge=1,
+        le=100_000,
+        desc="VT professionals at scale 1.0",
+        source="assumption: 25 regions, ~60 FTE each",
+        role="capacity",
     )
     investigations_per_staff: float = field(
         6.0, ge=0.1, le=100, desc="concurrent investigations per professional", source="assumption"
@@ -62,6 +67,7 @@ class LocalTeamParams(Section):
         le=1_000_000,
         desc="concurrent intensive home help places at scale 1.0",
         source="assumption: Families First/IAG order of magnitude; scarce, so families wait",
+        role="capacity",
     )
     home_help_quality: float = field(
         0.5,
@@ -90,6 +96,7 @@ class LocalTeamParams(Section):
         le=1,
         desc="share of completed intensive home help whose outcome is fed back to the team (routine outcome monitoring)",
         source="assumption: 0 = no learning culture (lerend werken) in the baseline",
+        role="lever",
     )
     home_help_effect: float = field(
         1.8,
@@ -132,6 +139,7 @@ class LocalTeamParams(Section):
         le=1,
         desc="share of voluntary home-help referrals randomised to care as usual (an in-model controlled trial; 0 outside experiments)",
         source="design of the controlled studies (Al et al. 2012; Bezeczky et al. 2020): control = usual services",
+        role="setting",
     )
     dur_home_help_months: float = field(
         7.0, ge=1, le=36, desc="mean length of intensive home help", source="Praktikon 2021: IAG ~7 months"
@@ -147,6 +155,7 @@ class RaadParams(Section):
         le=100_000,
         desc="Raad investigators at scale 1.0",
         source="assumption: capacity ~21,000/yr (4 concurrent, 3 months) for ~13,470 protection investigations/yr plus authority investigations",
+        role="capacity",
     )
     investigations_per_staff: float = field(
         2.7,
@@ -195,6 +204,7 @@ class CourtParams(Section):
         le=10_000,
         desc="juvenile judges (FTE) at scale 1.0",
         source="assumption: order of magnitude for 11 district courts",
+        role="capacity",
     )
     hearings_per_judge_month: float = field(15.0, ge=0.1, le=500, desc="hearings a judge can hold per month", source="assumption")
     dur_hearing_wait_months: float = field(1.0, ge=0.05, le=12, desc="mean time from request to hearing", source="assumption")
@@ -221,6 +231,7 @@ class GuardianParams(Section):
         desc="family guardians (FTE) at scale 1.0",
         source=FITTED
         + "; before the fit: 1080 (derived: ~29,000 measures / (16 families x 1.4 children) ~ 1,300 FTE; a little more so ~1,500 wait (IGJ 2024))",
+        role="capacity",
     )
     max_caseload_children: float = field(
         22.0,
@@ -228,6 +239,7 @@ class GuardianParams(Section):
         le=100,
         desc="children a guardian takes before new ones wait",
         source="Jeugdzorg NL/FNV 2022: actual 16-18 families; norm 8-9 (~12 children)",
+        role="capacity",
     )
     children_per_family: float = field(
         1.4,
@@ -282,6 +294,7 @@ class CareParams(Section):
         desc="foster places at scale 1.0",
         source=FITTED
         + "; before the fit: 17500 (NJi 'Cijfers over pleegzorg': 17,652 children placed 31 Dec 2022 (16,608 families))",
+        role="capacity",
     )
     gezinshuis_capacity: int = field(
         4500,
@@ -289,6 +302,7 @@ class CareParams(Section):
         le=1_000_000,
         desc="family-home places at scale 1.0",
         source="~10% of youth in care with residence (no central register)",
+        role="capacity",
     )
     residential_capacity: int = field(
         13000,
@@ -296,6 +310,7 @@ class CareParams(Section):
         le=1_000_000,
         desc="residential places at scale 1.0",
         source=FITTED + "; before the fit: 13000 (~18,000 youths a year in residential care (definition unclear))",
+        role="capacity",
     )
     p_foster_breakdown_month: float = field(
         0.01,

@@ -9,7 +9,12 @@ class RunParams(Section):
     """Run length, scale and seed."""
 
     seed: int = field(
-        20221, ge=0, le=2**63 - 1, desc="master seed; named streams derive from it", source="assumption: any fixed integer"
+        20221,
+        ge=0,
+        le=2**63 - 1,
+        desc="master seed; named streams derive from it",
+        source="assumption: any fixed integer",
+        role="setting",
     )
     scale: float = field(
         0.05,
@@ -17,17 +22,24 @@ class RunParams(Section):
         le=1.0,
         desc="fraction of the Dutch child population simulated",
         source="assumption: 1.0 = the Netherlands; outputs are divided by scale",
+        role="setting",
     )
     start_year: int = field(
-        2016, ge=2000, le=2040, desc="first reported calendar year", source="assumption: 2016-2025 covers the base year 2022"
+        2016,
+        ge=2000,
+        le=2040,
+        desc="first reported calendar year",
+        source="assumption: 2016-2025 covers the base year 2022",
+        role="setting",
     )
-    years: int = field(10, ge=1, le=50, desc="simulated years reported", source="assumption")
+    years: int = field(10, ge=1, le=50, desc="simulated years reported", source="assumption", role="setting")
     warmup_years: int = field(
         3,
         ge=0,
         le=20,
         desc="years simulated before start_year and discarded",
         source="assumption: stocks are initialised near steady state; 3 years settle flows",
+        role="setting",
     )
 
 

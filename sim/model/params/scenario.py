@@ -57,7 +57,15 @@ class Params(Section):
         return self
 
     def with_overrides(self, overrides: dict[str, Any], *, origin: str = "<overrides>") -> Params:
-        """Return a copy with nested overrides applied and validated."""
+        """Return a copy with nested overrides applied and validated, as a scenario file's.
+
+        ``overrides`` is nested like a file: ``{"run": {"scale": 0.01}, "raad": {"n_staff": 1050}}``;
+        keys not named keep this object's values. ``origin`` names the input in error messages.
+
+        Raises:
+            ScenarioError: an unknown key, a wrong type, a value out of range, a rule across keys broken.
+
+        """
         return _validate(_merge(self.model_dump(), overrides), origin)
 
     def to_toml(self) -> str:
@@ -193,8 +201,8 @@ def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _section_model(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Params
+def _section_model(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = root
     for part in loc[:-1]:
         if model is None or not isinstance(part, str) or part not in model.model_fields:
             return None
@@ -203,8 +211,8 @@ def _section_model(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _allowed(loc: tuple[Any, ...]) -> str:
-    model = _section_model(loc)
+def _allowed(loc: tuple[Any, ...], root: type[BaseModel]) -> str:
+    model = _section_model(loc, root)
     name = loc[-1]
     if model is None or name not in model.model_fields:
         if model is not None:
@@ -220,16 +228,24 @@ def _allowed(loc: tuple[Any, ...]) -> str:
 
 
 def _validate(data: dict[str, Any], origin: str) -> Params:
+    return validated(Params, data, origin)
+
+
+def validated[M: BaseModel](model: type[M], data: dict[str, Any], origin: str, what: str = "scenario") -> M:
+    """``data`` validated as ``model`` (all parameters or one section); a :class:`ScenarioError` naming key and range if not.
+
+    ``what`` names the input in the message's header (``invalid scenario``).
+    """
     origin = short(origin, 300)
     deep = _depth_error(data)
     if deep is not None:
         raise ScenarioError(f"{origin}: key '{short(deep)}': nested too deeply (allowed: at most {MAX_DEPTH} levels)")
     try:
-        return Params.model_validate(data)
+        return model.model_validate(data)
     except RecursionError:
-        raise ScenarioError(f"{origin}: invalid scenario: nested too deeply") from None
+        raise ScenarioError(f"{origin}: invalid {what}: nested too deeply") from None
     except ValidationError as exc:
-        lines = [f"{origin}: invalid scenario"]
+        lines = [f"{origin}: invalid {what}"]
         errors = exc.errors()
         for err in errors[:MAX_ERRORS]:
             loc = tuple(err["loc"])
@@ -240,10 +256,10 @@ def _validate(data: dict[str, Any], origin: str) -> Params:
                     lines.append(f"  - {where}{short(rule, 1000)}")
                 continue
             if err["type"] == "extra_forbidden":
-                what = f"unknown key '{key}'"
+                problem = f"unknown key '{key}'"
             else:
-                what = f"key '{key}' = {short(err.get('input'), quote=True)}: {short(err['msg'], 300)}"
-            lines.append(f"  - {what}; {short(_allowed(loc), 2000)}".rstrip("; "))
+                problem = f"key '{key}' = {short(err.get('input'), quote=True)}: {short(err['msg'], 300)}"
+            lines.append(f"  - {problem}; {short(_allowed(loc, model), 2000)}".rstrip("; "))
         if len(errors) > MAX_ERRORS:
             lines.append(f"  - ... and {len(errors) - MAX_ERRORS} more")
         raise ScenarioError("\n".join(lines)) from None

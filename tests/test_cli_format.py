@@ -1,0 +1,79 @@
+"""What the command line shows people: help without empty defaults, numbers without e-notation."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.cli import build_parser
+from sim.cli.common import format_differences, num
+
+COMMANDS = ["run", "compare", "calibrate", "validate", "vignettes", "params", "baseline", "dashboard", "sweep", "analyze"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_a_default_only_where_there_is_one(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "(default: None)" not in text and "(default: False)" not in text
+    if command == "run":
+        assert "--reps REPS replications (seeds spawned from --seed) (default: 1)" in text
+        assert "(default: the scenario's run.seed) (default" not in text  # said once, in words
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (-6.253e-05, "-0.0000625"),
+        (0.6312, "0.631"),
+        (12.345, "12.3"),
+        (64511.2, "64,511"),
+        (1.0, "1"),
+        (-0.0, "0"),
+        (float("nan"), ""),
+    ],
+)
+def test_numbers_for_people(value: float, text: str) -> None:
+    assert num(value) == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_no_number_is_shown_in_e_notation_and_it_keeps_three_significant_digits(value: float) -> None:
+    text = num(value)
+    assert "e" not in text.lower()
+    shown = float(text.replace(",", ""))
+    assert math.isclose(shown, value, rel_tol=5e-3, abs_tol=0.5 if abs(value) >= 100 else 1e-300)
+
+
+def test_a_comparison_table_is_formatted_for_people() -> None:
+    diff = pd.DataFrame(
+        [
+            {
+                "outcome": "mean_wellbeing",
+                "a_mean": 0.5,
+                "b_mean": 0.4999375,
+                "difference": -6.253e-05,
+                "ci_low": -1.2e-4,
+                "ci_high": -5e-6,
+                "relative": -1.25e-4,
+            },
+            {
+                "outcome": "ots_starts_per_year",
+                "a_mean": 6435.2,
+                "b_mean": 6012.9,
+                "difference": -422.3,
+                "ci_low": -510.0,
+                "ci_high": -334.6,
+                "relative": -0.0656,
+            },
+        ]
+    )
+    text = format_differences(diff)
+    assert "e-0" not in text and "a_mean" not in text
+    assert "-0.0000625" in text and "-0.00012 – -0.000005" in text
+    assert "6,435" in text and "-422" in text and "-6.6%" in text
