@@ -332,7 +332,7 @@ def test_a_failed_write_leaves_no_new_folder(tmp_path: Path) -> None:
 
     with pytest.raises(OSError, match="disk full"):
         write_atomically(out, broken)
-    assert not out.exists()
+    assert not (tmp_path / "new").exists()  # nor the folder above it that the run made
 
 
 def test_a_failed_write_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:

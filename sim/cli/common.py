@@ -46,7 +46,7 @@ def write_atomically(out: Path, write: Any) -> None:
     in ``out`` that this run does not write are left alone.
     """
     check_out_folder(out)
-    created = not out.exists()
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".ketensim-", dir=out))
     try:
@@ -55,8 +55,10 @@ def write_atomically(out: Path, write: Any) -> None:
             os.replace(path, out / path.name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        if created and not any(out.iterdir()):
-            out.rmdir()  # a folder this run made and left empty: as if it never ran
+        for folder in made:  # folders this run made and left empty, up to where it began: as if it never ran
+            if any(folder.iterdir()):
+                break
+            folder.rmdir()
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
