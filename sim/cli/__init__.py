@@ -85,9 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=cmd_validate)
     vig = sub.add_parser("vignettes", help="inter-rater agreement of the simulated professionals", formatter_class=formatter)
     vig.add_argument("scenario", nargs="?", help="scenario (default: the defaults = baseline)")
-    vig.add_argument("--cases", type=int, default=5000, help="vignettes (open cases after --months)")
+    vig.add_argument(
+        "--cases",
+        type=int,
+        default=5000,
+        help="vignettes (drawn from the cases under investigation at VT or the Raad after the first 12 months)",
+    )
     vig.add_argument("--raters", type=int, default=20, help="professionals judging every vignette")
-    vig.add_argument("--months", type=int, default=36, help="months to run before drawing the vignettes")
+    vig.add_argument(
+        "--months", type=int, default=36, help="months to run; cases investigated after the first 12 are the vignette pool"
+    )
     vig.add_argument("--seed", type=int, help="master seed (default: the scenario's run.seed)")
     vig.add_argument("--scale", type=float, help="fraction of the Dutch child population (sets the pool of cases)")
     vig.add_argument("--out", help="output folder for vignettes.csv")

@@ -1,11 +1,21 @@
 """The vignette experiment: several simulated professionals judge the same cases independently.
 
 Real studies give professionals the same case files (vignettes) and find low agreement:
-Cohen's kappa ~0.3 on intervention/placement decisions (Kang & Poertner 2006; Bolton et
-al. 2021; Bartelink et al.: instruments barely help). Here the vignettes are the cases the
-chain holds after a short run, so the mix of easy and hard cases is the model's own; the
-raters are the model's own Raad investigators, each with their bias and values. All read
-the same file (its shared information error) and each judges on their own (occasion noise).
+Cohen's kappa ~0.3 on intervention/placement decisions (Kang & Poertner 2006; Bolton et al.
+2021; Bartelink et al.: instruments barely help). Their vignettes are *investigated* cases:
+Kang & Poertner's "were developed based on actual cases investigated by the agency",
+Schuerman, Rossi & Budde (1999) drew theirs from child-protection investigations, Vial et
+al. (2019) from cases handled by Veilig Thuis and a GI. So here the vignettes are the cases
+under investigation at Veilig Thuis or in a Raad protection investigation during a run (each
+taken once, as it was when first seen there), and the raters are the model's own Raad
+investigators, each with their bias and values. All read the same file (its shared
+information error) and each judges on their own (occasion noise).
+
+Each rater takes the two decisions the chain takes for a child at home: a measure (the
+Raad's request bar) and a placement. A child at home is placed by the chain when the judged
+threat passes either the bar for acute danger (a provisional order) or the bar for a
+placement request at the end of the investigation (lowered by the overestimated benefit of
+placement), so the placement decision is the lower of the two bars.
 
 Four conditions: with or without a structured instrument, and with or without anchoring on
 the judgement already in the file. The "as in the model" condition (instrument use at the
@@ -26,6 +36,7 @@ from sim.experiments.runs import gc_paused
 from sim.model import decisions as dec
 from sim.model.chain import ChainModel
 from sim.model.params import Params
+from sim.model.population import State
 from sim.model.rng import stream
 
 CONDITIONS = {
@@ -36,6 +47,35 @@ CONDITIONS = {
     "instrument, anchored on the file": (True, True),
 }
 MODEL_CONDITION = "as in the model (independent)"
+# Months before cases are taken as vignettes: the run starts from seeded stocks, and its first
+# year's investigations are not yet the chain's own mix (assumption: one year, as the warm-up
+# of a run is a few years).
+SETTLING_MONTHS = 12
+
+
+def investigated_cases(model: ChainModel, months: int) -> pd.DataFrame:
+    """Run ``model`` for ``months`` months and collect the cases under investigation after the settling year.
+
+    A case counts once, as it was the first month it was seen at Veilig Thuis or in a Raad
+    protection investigation (waiting or under way): its true threat, its file's shared
+    information error and the judgement already in its file (NaN when none yet).
+    """
+    seen: dict[int, tuple[float, float, float]] = {}
+    authority = model.raad.authority_cases
+    with gc_paused():
+        for month in range(months):
+            model.step()
+            if month < min(SETTLING_MONTHS, months - 1):
+                continue
+            for child, case in model.cases.items():
+                if child in seen:
+                    continue
+                state = case.state
+                if state == State.VT or (state == State.RAAD and case.unique_id not in authority):
+                    prior = math.nan if case.judgement is None else case.judgement
+                    seen[child] = (case.truth, case.case_error, prior)
+    frame = pd.DataFrame.from_dict(seen, orient="index", columns=["truth", "case_error", "prior"])
+    return frame.sort_index()
 
 
 def _light_kappa(decisions: np.ndarray) -> float:
@@ -58,9 +98,10 @@ def vignette_experiment(params: Params, *, cases: int = 5000, raters: int = 20, 
     Args:
         params: the parameters (thresholds, noise, staff traits); ``run.scale`` sets the
             pool of cases the vignettes are drawn from.
-        cases: number of vignettes (fewer if the run holds fewer cases).
+        cases: number of vignettes (fewer if the run investigated fewer cases).
         raters: number of professionals, drawn without replacement from the Raad staff.
-        months: months to run before taking open cases as vignettes.
+        months: months to run; the cases under investigation after the first
+            ``SETTLING_MONTHS`` are the pool the vignettes are drawn from.
 
     Returns:
         One row per condition: Light's kappa and Krippendorff's alpha on the measure and the
@@ -69,22 +110,23 @@ def vignette_experiment(params: Params, *, cases: int = 5000, raters: int = 20, 
         warrants), and the share deciding for placement.
 
     """
-    with gc_paused():
-        model = ChainModel(params)
-        for _ in range(months):
-            model.step()
+    model = ChainModel(params)
+    pool = investigated_cases(model, months)
     rng = stream(params.run.seed, "vignettes")
-    open_cases = np.array(sorted(model.cases), dtype=np.intp)
-    chosen = np.sort(rng.choice(open_cases, size=min(cases, len(open_cases)), replace=False))
-    truth = model.population.threat[chosen].astype(float)
-    prior = np.array([model.cases[int(c)].judgement for c in chosen], float)
-    case_error = np.array([model.cases[int(c)].case_error for c in chosen], float)
+    chosen = np.sort(rng.choice(len(pool), size=min(cases, len(pool)), replace=False))
+    truth = pool["truth"].to_numpy()[chosen]
+    case_error = pool["case_error"].to_numpy()[chosen]
+    prior = pool["prior"].to_numpy()[chosen]
+    has_prior = np.isfinite(prior)  # the first look writes the file's judgement; guard a case without one
     staff = model.raad.staff
     who = rng.choice(len(staff), size=min(raters, len(staff)), replace=False)
     d, c, pop = params.decisions, params.contradiction, params.population
-    place_at = dec.placement_threshold(
-        params.raad.placement_request_threshold, d.placement_benefit_bias
-    )  # without explicit weighing
+    # a child at home is placed at the lower of the acute-danger bar and the placement-request bar
+    # (without explicit weighing), as in the chain (sim/model/actors/raad.py, veilig_thuis.py)
+    place_at = min(
+        params.raad.emergency_threshold,
+        dec.placement_threshold(params.raad.placement_request_threshold, d.placement_benefit_bias),
+    )
     truly_measure, truly_place = truth > pop.serious_threshold, truth > pop.placement_threshold
 
     rows = []
@@ -100,8 +142,8 @@ def vignette_experiment(params: Params, *, cases: int = 5000, raters: int = 20, 
                 occasion_sd=d.occasion_noise_sd,
                 bias=staff.bias[r],
                 case_error=case_error,
-                prior=prior if anchored else None,
-                anchoring=d.anchoring,
+                prior=np.where(has_prior, prior, 0.0) if anchored else None,
+                anchoring=np.where(has_prior, d.anchoring, 0.0),
             )
             measure.append(dec.exceeds(seen, params.raad.request_threshold, staff.values[r]))
             place.append(dec.exceeds(seen, place_at, staff.values[r]))
