@@ -6,6 +6,7 @@ import pytest
 from conftest import SCENARIOS
 
 from sim.experiments.runs import paired_differences, replicate
+from sim.experiments.stats import paired_difference
 from sim.model.params import load_scenario
 
 REPS = 5
@@ -44,9 +45,12 @@ def test_financial_shock_hits_the_targeted_families(baseline):
     d = paired_differences(baseline, shock).set_index("outcome")
     assert d.loc["hidden_serious_cases", "ci_low"] > 0  # more children seriously threatened
     assert d.loc["missed_children_per_year", "ci_low"] > 0
-    summary = shock.summary()
-    # hit families end up with measures more often than matched families with the same risk profile
-    assert (summary["shock_hit_measure_rate"] > summary["shock_matched_measure_rate"]).all()
+    # hit families end up with measures more often than matched families with the same risk profile:
+    # paired within each run, over more runs than the chain-wide outcomes need (the groups are 2 % of
+    # households; in 0.3.1 one of five runs had the matched rate 0.001 above the hit one)
+    summary = replicate(_reduced("financial_shock"), 12).summary()
+    gap = paired_difference(summary["shock_matched_measure_rate"].to_numpy(), summary["shock_hit_measure_rate"].to_numpy())
+    assert gap.low > 0, gap
 
 
 def test_regelreflex_incident_means_more_intervention_and_more_unwarranted_measures():

@@ -52,7 +52,7 @@ def small_validation() -> validation.Validation:
 def test_every_experiment_is_reported(small_validation):
     v = small_validation
     columns = {"target", "kind", "arm", "real", "model", "ci_low", "ci_high", "z", "within", "source"}
-    assert len(v.targets) == 19 and set(v.targets.columns) >= columns  # 18 of the baseline, 1 of the shock arm
+    assert len(v.targets) == 20 and set(v.targets.columns) >= columns  # 19 of the baseline, 1 of the shock arm
     assert set(v.targets["kind"]) == {"level"} and set(v.responses["kind"]) == {"response"}
     assert set(v.responses["target"]) == {"shock_measure_did", "home_help_placement_effect_g"}
     assert list(v.staff["outcome"]) == list(validation.STAFF_OUTCOMES)

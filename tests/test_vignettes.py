@@ -19,7 +19,7 @@ def default_table():
 def test_default_agreement_matches_the_literature(default_table):
     # The vignettes are investigated cases (as in the studies) and the placement decision is the
     # chain's own (the lower of the acute-danger and placement-request bars), so about one judgement
-    # in seven is for placement. One seed's kappa then varies with an sd of about 0.03: each seed
+    # in eight is for placement. One seed's kappa then varies with an sd of about 0.03: each seed
     # must be within tolerance, and so must the mean over ten seeds.
     target = load_targets()["interrater_kappa_placement"]
     value, tolerance = target["value"], target["tolerance_abs"]

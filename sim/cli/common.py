@@ -142,7 +142,11 @@ def format_experiments(result: Any) -> str:
         for r in frame.itertuples():
             rel = "" if pd.isna(r.relative) else f" ({r.relative:+.1%})"
             span = "" if pd.isna(r.ci_low) else f" [{num(r.ci_low)}, {num(r.ci_high)}]"
-            lines.append(f"  {r.label:70s} {num(r.a_mean):>10s} -> {num(r.b_mean):>10s}  change {num(r.difference)}{span}{rel}")
+            real = getattr(r, "real_relative", float("nan"))
+            real = "" if pd.isna(real) else f"; real 2019->2022 {real:+.1%}"
+            lines.append(
+                f"  {r.label:70s} {num(r.a_mean):>10s} -> {num(r.b_mean):>10s}  change {num(r.difference)}{span}{rel}{real}"
+            )
 
     if result.shock is not None:
         lines.append("Financial shock with matched controls (share of children per year; 'before' = the year before it):")
@@ -155,6 +159,10 @@ def format_experiments(result: Any) -> str:
                 + "; ".join(f"{g} " + " ".join(f"{p} {v:.2%}" for p, v in row.items()) for g, row in table.iterrows())
             )
     change("Staff shortage (paired; 95% interval of the change):", result.staff)
+    if result.staff is not None:
+        from sim.experiments.validation import REAL_CHANGE_SOURCE  # only when there is a staff table
+
+        lines.append(f"  (real: {REAL_CHANGE_SOURCE}; a comparison, not a target)")
     change("Bermuda triangle of more contradiction (paired; 95% interval of the change):", result.contradiction)
     if result.home_help is not None:
         lines.append("Intensive home help:")

@@ -49,8 +49,10 @@ class FreeParameter:
 FREE: tuple[FreeParameter, ...] = (
     # the Raad: how many investigations end in a request, and with a placement
     FreeParameter("raad.request_threshold", 1.8, 2.1, 0.05, "Raad request share; OTS starts"),
-    FreeParameter("raad.placement_request_threshold", 3.8, 4.8, 0.05, "share of OTS requests with a placement authorisation"),
-    FreeParameter("raad.emergency_threshold", 2.7, 3.3, 0.05, "provisional orders: OTS outflow and duration, placement share"),
+    FreeParameter("raad.placement_request_threshold", 3.0, 4.8, 0.05, "share of OTS requests with a placement authorisation"),
+    FreeParameter(
+        "raad.emergency_threshold", 2.7, 3.8, 0.05, "provisional orders (a target since 0.3.1); OTS duration, placement share"
+    ),
     # referrals to the Raad
     FreeParameter("veilig_thuis.raad_threshold", 1.65, 1.9, 0.05, "Raad investigations"),
     FreeParameter("local_team.escalate_threshold", 1.7, 1.95, 0.05, "Raad investigations"),

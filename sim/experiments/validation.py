@@ -27,11 +27,22 @@ EXPERIMENTS_DIR = ARMS_DIR
 STAFF_OUTCOMES = {
     "vt_reports_per_year": "VT reports",
     "raad_protection_investigations_per_year": "Raad protection investigations",
+    "ots_requests_per_year": "OTS requested by the Raad",
+    "ots_placement_requests_per_year": "OTS requested with a placement authorisation",
     "ots_starts_per_year": "OTS starts",
     "placement_authorisations_per_year": "placement authorisations",
     "children_waiting_for_guardian": "children waiting for a guardian",
     "mean_wait_for_raad_months": "wait for the Raad (months)",
 }
+# What the staff shortage is compared with: the real chain's change 2019 -> 2022, as counted by
+# the Raad. A comparison of directions and sizes, not a target: the real decline had other causes
+# too (fewer referrals; RvdK Jaarbericht 2022).
+REAL_CHANGE_2019_2022 = {
+    "raad_protection_investigations_per_year": (16_729, 13_470),
+    "ots_requests_per_year": (7_731, 5_510),
+    "ots_placement_requests_per_year": (2_425, 1_650),
+}
+REAL_CHANGE_SOURCE = "NJi, Cijfers over de Raad voor de Kinderbescherming (RvdK figures 2019 and 2022)"
 
 
 def arm_statistics(runs: dict[str, Replications]) -> tuple[ArmMeans, ArmIntervals]:
@@ -64,6 +75,9 @@ def staff_shortage(base: Replications, cut: Replications) -> pd.DataFrame:
     scale = diff["a_mean"].abs().replace(0, np.nan)
     diff["relative_low"] = diff["ci_low"] / scale
     diff["relative_high"] = diff["ci_high"] / scale
+    diff["real_relative"] = diff["outcome"].map(
+        {key: after / before - 1 for key, (before, after) in REAL_CHANGE_2019_2022.items()}
+    )
     return diff.set_index("outcome").loc[list(STAFF_OUTCOMES)].reset_index()
 
 

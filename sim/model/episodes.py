@@ -156,6 +156,20 @@ def log_odds_g(p_control: float, p_treated: float) -> float:
     return log_or * math.sqrt(3) / math.pi
 
 
+def trial_g(placed_control: int, n_control: int, placed_treated: int, n_treated: int) -> float:
+    """Effect size g from a trial's 2 x 2 counts; a zero cell gets the Haldane-Anscombe correction.
+
+    With no placement (or only placements) in an arm the odds ratio is undefined; adding 0.5 to
+    every cell is the usual remedy in meta-analysis (Cochrane Handbook, section 10.4.4.2). It
+    matters only for small subgroups at small scales. NaN when an arm is empty.
+    """
+    if n_control == 0 or n_treated == 0:
+        return math.nan
+    cells = (placed_control, n_control - placed_control, placed_treated, n_treated - placed_treated)
+    add = 0.5 if min(cells) == 0 else 0.0
+    return log_odds_g((placed_control + add) / (n_control + 2 * add), (placed_treated + add) / (n_treated + 2 * add))
+
+
 def home_help_trial(trial: pd.DataFrame, placements: pd.DataFrame, t0: float, t_end: float) -> dict[str, float]:
     """The in-model controlled trial: placement within 12 months of randomisation, home help vs care as usual.
 
@@ -173,14 +187,17 @@ def home_help_trial(trial: pd.DataFrame, placements: pd.DataFrame, t0: float, t_
     def share(mask: np.ndarray) -> float:
         return float(placed[mask].mean()) if mask.any() else math.nan
 
+    def g(control: np.ndarray, with_help: np.ndarray) -> float:
+        return trial_g(int(placed[control].sum()), int(control.sum()), int(placed[with_help].sum()), int(with_help.sum()))
+
     treated, abuse = cohort["treated"].to_numpy(bool), cohort["abuse"].to_numpy(bool)
     out.update(
         {
             "home_help_trial_placed_treated_share": share(treated),
             "home_help_trial_placed_control_share": share(~treated),
-            "home_help_trial_effect_g": log_odds_g(share(~treated), share(treated)),
-            "home_help_trial_effect_g_abuse": log_odds_g(share(~treated & abuse), share(treated & abuse)),
-            "home_help_trial_effect_g_other": log_odds_g(share(~treated & ~abuse), share(treated & ~abuse)),
+            "home_help_trial_effect_g": g(~treated, treated),
+            "home_help_trial_effect_g_abuse": g(~treated & abuse, treated & abuse),
+            "home_help_trial_effect_g_other": g(~treated & ~abuse, treated & ~abuse),
             "home_help_trial_n": float(len(cohort)),
         }
     )

@@ -122,6 +122,8 @@ def summarise(yearly: pd.DataFrame, equity: pd.DataFrame, costs: pd.DataFrame, m
         "raad_protection_investigations_per_year": y["raad_protection_investigations"],
         "raad_request_share": _share(y["raad_requests"], y["raad_protection_investigations"]),
         "placement_authorisation_share_of_ots_requests": _share(y["placement_requests"], y["ots_requests"]),
+        "ots_requests_per_year": y["ots_requests"],
+        "ots_placement_requests_per_year": y["placement_requests"],
         "ots_starts_per_year": y["ots_starts"],
         "placement_authorisations_per_year": y["placement_authorisations"],
         "guardianship_starts_per_year": y["guardianship_starts"],

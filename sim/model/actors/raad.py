@@ -93,11 +93,15 @@ class Raad(Actor[RaadParams]):
             else:
                 routes.resume_measure(case)
             return
-        if perceived > self.p.request_threshold + shift + routes.measure_pressure():
+        # A long wait for a guardian raises the bar for a measure, and for a placement with it:
+        # investigators hold back on placement when no guardian is free to carry it out
+        # (RvdK Jaarbericht 2022; NRC, May 2023: Raad investigators on the guardians' waiting lists).
+        pressure = routes.measure_pressure()
+        if perceived > self.p.request_threshold + shift + pressure:
             count("raad_requests")
             count("ots_requests")
             wants_placement = case.state == State.PLACED or self.judgement.places(
-                perceived, self.p.placement_request_threshold, shift, self.rng, lambda: routes.placement_options(case)
+                perceived, self.p.placement_request_threshold, shift + pressure, self.rng, lambda: routes.placement_options(case)
             )
             if wants_placement:
                 count("placement_requests")

@@ -9,15 +9,22 @@ class VeiligThuisParams(Section):
     """Veilig Thuis: triage (safety assessment) and investigation."""
 
     n_staff: int = field(
-        1500,
+        1050,
         ge=1,
         le=100_000,
-        desc="VT professionals at scale 1.0",
-        source="assumption: 25 regions, ~60 FTE each",
+        desc="VT professionals on child cases at scale 1.0",
+        source="derived: VT Drenthe ~60 staff (RTV Drenthe, Dagblad van het Noorden 2018) for 2.9 % of the Dutch "
+        "population gives ~2,100 nationally; about half of VT reports concern children (targets.toml), so ~1,050. "
+        "Before 0.3.1: 1,500 (assumption: 25 regions x ~60 FTE, which counted every region as large)",
         role="capacity",
     )
     investigations_per_staff: float = field(
-        6.0, ge=0.1, le=100, desc="concurrent investigations per professional", source="assumption"
+        6.0,
+        ge=0.1,
+        le=100,
+        desc="concurrent investigations per professional",
+        source="assumption: a VT investigation takes ~10 weeks (the legal norm) and a professional carries a handful at "
+        "once beside triage work; not published",
     )
     help_threshold: float = field(1.1, ge=0, le=10, desc="perceived threat above which VT hands to voluntary help", source=CALIB)
     investigate_threshold: float = field(1.7, ge=0, le=10, desc="perceived threat above which VT investigates", source=CALIB)
@@ -180,18 +187,19 @@ class RaadParams(Section):
         source=FITTED + "; target request share 0.61",
     )
     placement_request_threshold: float = field(
-        4.6,
+        4.05,
         ge=0,
         le=10,
         desc="perceived threat above which placement authorisation is asked",
-        source=FITTED + "; target 24% of OTS requests",
+        source=FITTED + "; target 24% of OTS requests; 4.6 before 0.3.1, when the fit had no provisional-order target",
     )
     emergency_threshold: float = field(
-        2.9,
+        3.0,
         ge=0,
         le=10,
         desc="perceived threat that triggers a provisional order",
-        source=FITTED + "; before the fit: 3.1 (assumption: acute danger)",
+        source=FITTED
+        + "; target ~1,400 provisional orders a year (sim/data/responses.toml); 2.9 before 0.3.1, 3.1 before the first fit (assumption: acute danger)",
     )
 
 
