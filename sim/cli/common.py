@@ -10,11 +10,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments.sweeps.store import check_out_folder
 from sim.model.params import Params, load_scenario
+from sim.reports.numbers import num
 
 EXIT_BAD_INPUT = 2
 SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
@@ -74,17 +74,6 @@ def out_folder(out: str | Path) -> Path:
     path = Path(out)
     check_out_folder(path)
     return path
-
-
-def num(value: float) -> str:
-    """A number for people: from 100 on whole, with thousands separators (64,511); below, three significant digits, never in e-notation (0.0000625)."""
-    if pd.isna(value):
-        return ""
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if value == 0:
-        return "0"  # also -0.0
-    return np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-")
 
 
 def format_summary(table: pd.DataFrame, figures: bool = True) -> str:
