@@ -61,7 +61,7 @@ def outcome_value(outcome: str, value: float, *, difference: bool = False) -> st
         text = f"{100 * value:{'+' if difference else ''}.1f}"
         return text + (" pp" if difference else " %")
     text = whole(value) if is_count(outcome) else num(value)
-    return f"+{text}" if difference and value > 0 else text
+    return f"+{text}" if difference and value > 0 and text != "0" else text
 
 
 def interval_text(outcome: str, low: float, high: float, *, difference: bool = False) -> str:
