@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.cli import build_parser
-from sim.cli.common import format_differences, num
+from sim.cli.common import format_differences, format_summary, num
 
 COMMANDS = ["run", "compare", "calibrate", "validate", "vignettes", "params", "baseline", "dashboard", "sweep", "analyze"]
 
@@ -77,3 +77,25 @@ def test_a_comparison_table_is_formatted_for_people() -> None:
     assert "e-0" not in text and "a_mean" not in text
     assert "-0.0000625" in text and "-0.00012 – -0.000005" in text
     assert "6,435" in text and "-422" in text and "-6.6%" in text
+
+
+def test_a_summary_names_its_interval_and_shows_counts_whole_shares_in_percent() -> None:
+    table = pd.DataFrame(
+        [
+            {"outcome": "ots_starts_per_year", "n": 1, "mean": 64054.0, "low": math.nan, "high": math.nan, "target": 6500.0},
+            {"outcome": "court_share_of_placements", "n": 1, "mean": 0.4756, "low": math.nan, "high": math.nan, "target": 0.44},
+            {
+                "outcome": "shock_hit_measure_rate",
+                "n": 0,
+                "mean": math.nan,
+                "low": math.nan,
+                "high": math.nan,
+                "target": math.nan,
+            },
+        ]
+    )
+    text = format_summary(table)
+    assert "one replication: no interval" in text
+    assert "64,054" in text and "64,054.0" not in text and "47.6 %" in text and "44.0 %" in text
+    assert "nan" not in text.lower().replace("not defined", "").split()
+    assert "shock_hit_measure_rate" not in text.split("not defined")[0]
