@@ -99,3 +99,23 @@ def test_a_summary_names_its_interval_and_shows_counts_whole_shares_in_percent()
     assert "64,054" in text and "64,054.0" not in text and "47.6 %" in text and "44.0 %" in text
     assert "nan" not in text.lower().replace("not defined", "").split()
     assert "shock_hit_measure_rate" not in text.split("not defined")[0]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "value", "difference", "text"),
+    [
+        ("ots_starts_per_year", 64054.0004, False, "64,054"),
+        ("ots_starts_per_year", 12.4, False, "12"),
+        ("ots_starts_per_year", 422.3, True, "+422"),
+        ("ots_starts_per_year", 0.2, True, "0"),
+        ("court_share_of_placements", 0.4756, False, "47.6 %"),
+        ("court_share_of_placements", -0.0001, True, "0.0 pp"),
+        ("court_share_of_placements", 0.012, True, "+1.2 pp"),
+        ("mean_wait_for_raad_months", 1.1414, False, "1.14"),
+        ("mean_wellbeing", -6.253e-05, True, "-0.0000625"),
+    ],
+)
+def test_outcome_values_for_people(outcome: str, value: float, difference: bool, text: str) -> None:
+    from sim.reports.numbers import outcome_value
+
+    assert outcome_value(outcome, value, difference=difference) == text

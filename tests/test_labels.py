@@ -56,3 +56,10 @@ def test_the_uncertainty_wording_says_what_each_interval_is() -> None:
     assert "herhalingen" in uncertainty("spread", 3, "nl")
     with pytest.raises(ValueError, match="spread, mean, paired"):
         uncertainty("bootstrap", 3)
+
+
+def test_every_chart_series_of_the_reports_is_named() -> None:
+    from sim.reports.comparison import YEARLY
+    from sim.reports.labels import SERIES
+
+    assert set(YEARLY) <= set(SERIES)

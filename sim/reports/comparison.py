@@ -90,7 +90,7 @@ def overview_figure(diff: pd.DataFrame, n: int) -> go.Figure:
                 x=[r["difference"]],
                 y=["B − A"],
                 orientation="h",
-                marker_color="crimson" if r["difference"] > 0 else "seagreen",
+                marker_color="steelblue",  # no colour for 'good' or 'bad': fewer placements can mean more children missed
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -125,6 +125,7 @@ def yearly_figure(by_year: pd.DataFrame, n: int) -> go.Figure:
                 go.Scatter(
                     x=[*g["year"], *g["year"][::-1]],
                     y=[*g["ci_high"], *g["ci_low"][::-1]],
+                    mode="lines",
                     fill="toself",
                     fillcolor="rgba(31,119,180,0.2)",
                     line={"width": 0},
@@ -146,9 +147,13 @@ def yearly_figure(by_year: pd.DataFrame, n: int) -> go.Figure:
             **where,
         )
         fig.add_hline(y=0, line_color="grey", **where)
-        fig.update_xaxes(title_text="year", tickformat="d", **where)
+        fig.update_xaxes(title_text="year", tickformat="d", dtick=1, **where)
         fig.update_yaxes(title_text="B − A, per year (national)", title_font_size=10, **where)
-    fig.update_layout(title="B − A by year (paired replications)", height=280 * -(-len(columns) // 2) + 80)
+    fig.update_layout(
+        title="B − A by year (paired replications)",
+        height=280 * -(-len(columns) // 2) + 120,
+        legend={"orientation": "h", "y": -0.08},
+    )
     return fig
 
 

@@ -319,6 +319,7 @@ SERIES: dict[str, tuple[str, str]] = {
     "ots_starts": ("Supervision orders started (OTS)", "Gestarte OTS"),
     "placement_authorisations": ("Placement authorisations (machtigingen)", "Machtigingen uithuisplaatsing"),
     "guardianship_starts": ("Guardianships started (voogdij)", "Gestarte voogdij"),
+    "placements_started": ("Placements started (uithuisplaatsingen)", "Gestarte uithuisplaatsingen"),
     "unwarranted_raad_investigations": ("Unwarranted Raad investigations (privacy)", "Onterechte onderzoeken (privacy)"),
     "unwarranted_placements": ("Unwarranted placements (unjust measures)", "Onterechte uithuisplaatsingen"),
     "missed_known": ("Missed among children the chain knew (safety)", "Gemist terwijl de keten het kind kende"),

@@ -59,6 +59,7 @@ def outcome_value(outcome: str, value: float, *, difference: bool = False) -> st
         return ""
     if is_share(outcome):
         text = f"{100 * value:{'+' if difference else ''}.1f}"
+        text = "0.0" if text in ("-0.0", "+0.0") else text  # a tiny difference either way
         return text + (" pp" if difference else " %")
     text = whole(value) if is_count(outcome) else num(value)
     return f"+{text}" if difference and value > 0 and text != "0" else text
