@@ -143,8 +143,9 @@ def format_errors(table: pd.DataFrame, n: int | None = None) -> str:
     lines.append(f"{'target':46s} {'Dutch figure':>13s} {'model':>12s} {'95% interval':>25s} {'z':>6s}  within")
     for r in table.itertuples():
         span = NO_INTERVAL if pd.isna(r.ci_low) else f"{num(r.ci_low)} – {num(r.ci_high)}"
+        z = NO_INTERVAL if pd.isna(r.z) else f"{r.z:.2f}"  # no model value: the arm's years miss the target's
         lines.append(
-            f"{r.target:46s} {num(r.real):>13s} {num(r.model):>12s} {span:>25s} {r.z:>6.2f}  {'yes' if r.within else 'NO'}"
+            f"{r.target:46s} {num(r.real):>13s} {num(r.model) or NO_INTERVAL:>12s} {span:>25s} {z:>6s}  {'yes' if r.within else 'NO'}"
         )
     return "\n".join(lines)
 
@@ -179,5 +180,5 @@ def format_experiments(result: Any) -> str:
         lines.append(f"Intensive home help (with the {uncertainty('mean', n)}):")
         for r in result.home_help.itertuples():
             span = "" if pd.isna(r.ci_low) else f" [{num(r.ci_low)}, {num(r.ci_high)}]"
-            lines.append(f"  {r.measure:80s} {num(r.value):>8s}{span}")
+            lines.append(f"  {r.measure:80s} {num(r.value) or NO_INTERVAL:>8s}{span}")
     return "\n".join(lines)

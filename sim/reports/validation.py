@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim import __version__
 from sim.experiments.targets import targets
 from sim.experiments.validation import Validation
 from sim.reports.labels import NO_INTERVAL, OUTCOMES, outcome_label, uncertainty
 from sim.reports.numbers import interval_text, outcome_value
+from sim.reports.page import document
 
 # Yearly series with the Dutch 2022 figure marked: (yearly column, target key, label).
 SERIES = (
@@ -197,7 +199,7 @@ def build(v: Validation) -> str:
     n_targets = len(v.targets) + (0 if v.responses is None else len(v.responses))
     parts: list[str | go.Figure] = [
         f"<h1>Ketensim validation: {html.escape(v.scenario)}</h1>",
-        f"<p>{len(v.reps.seeds)} replications (seeds {', '.join(map(str, v.reps.seeds))}); scale {p.run.scale}; "
+        f"<p>Ketensim {__version__}. {len(v.reps.seeds)} replications (seeds {', '.join(map(str, v.reps.seeds))}); scale {p.run.scale}; "
         f"years {p.run.start_year}-{p.run.start_year + p.run.years - 1} (outcomes are means over these years; "
         f"the Dutch figures are for {BASE_YEAR}). Counts are national. VT reports are child-related: the target is half "
         f"of all VT reports. <b>{within} of {n_targets} targets (levels and responses) within tolerance.</b></p>",
@@ -294,15 +296,7 @@ def build(v: Validation) -> str:
             f"ended) within 6 and 12 months; still placed after a year. Interval: the {uncertainty('mean', n)}.</p>",
             _table(v.exits, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
         ]
-    body, first = [], True
-    for part in parts:
-        if isinstance(part, go.Figure):
-            body.append(part.to_html(full_html=False, include_plotlyjs="inline" if first else False))
-            first = False
-        else:
-            body.append(part)
-    title = f"Ketensim validation: {v.scenario}"
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>{''.join(body)}</body></html>"
+    return document(f"Ketensim validation: {v.scenario}", parts)
 
 
 def _responses(v: Validation) -> list[str | go.Figure]:
