@@ -1,7 +1,9 @@
-"""The dashboard's one label table: English with the Dutch term, and Dutch.
+"""The one label table: English with the Dutch term in brackets, and Dutch.
 
-Parameter descriptions come from ``sim/params.py`` and stay English; everything the page
-itself says is here, so the language toggle changes it in one place.
+The reports, the command line and the dashboard name outcomes, chart series, Sankey nodes
+and cost routes from here, and :func:`uncertainty` is the one wording of what an interval
+is. Parameter descriptions come from ``sim/model/params`` and stay English; everything the
+dashboard page itself says is here too, so the language toggle changes it in one place.
 """
 
 from __future__ import annotations
