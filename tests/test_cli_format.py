@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.cli import build_parser
-from sim.cli.common import format_differences, num
+from sim.cli.common import format_differences, format_summary, num
 
 COMMANDS = ["run", "compare", "calibrate", "validate", "vignettes", "params", "baseline", "dashboard", "sweep", "analyze"]
 
@@ -77,3 +77,45 @@ def test_a_comparison_table_is_formatted_for_people() -> None:
     assert "e-0" not in text and "a_mean" not in text
     assert "-0.0000625" in text and "-0.00012 – -0.000005" in text
     assert "6,435" in text and "-422" in text and "-6.6%" in text
+
+
+def test_a_summary_names_its_interval_and_shows_counts_whole_shares_in_percent() -> None:
+    table = pd.DataFrame(
+        [
+            {"outcome": "ots_starts_per_year", "n": 1, "mean": 64054.0, "low": math.nan, "high": math.nan, "target": 6500.0},
+            {"outcome": "court_share_of_placements", "n": 1, "mean": 0.4756, "low": math.nan, "high": math.nan, "target": 0.44},
+            {
+                "outcome": "shock_hit_measure_rate",
+                "n": 0,
+                "mean": math.nan,
+                "low": math.nan,
+                "high": math.nan,
+                "target": math.nan,
+            },
+        ]
+    )
+    text = format_summary(table)
+    assert "one replication: no interval" in text
+    assert "64,054" in text and "64,054.0" not in text and "47.6 %" in text and "44.0 %" in text
+    assert "nan" not in text.lower().replace("not defined", "").split()
+    assert "shock_hit_measure_rate" not in text.split("not defined")[0]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "value", "difference", "text"),
+    [
+        ("ots_starts_per_year", 64054.0004, False, "64,054"),
+        ("ots_starts_per_year", 12.4, False, "12"),
+        ("ots_starts_per_year", 422.3, True, "+422"),
+        ("ots_starts_per_year", 0.2, True, "0"),
+        ("court_share_of_placements", 0.4756, False, "47.6 %"),
+        ("court_share_of_placements", -0.0001, True, "0.0 pp"),
+        ("court_share_of_placements", 0.012, True, "+1.2 pp"),
+        ("mean_wait_for_raad_months", 1.1414, False, "1.14"),
+        ("mean_wellbeing", -6.253e-05, True, "-0.0000625"),
+    ],
+)
+def test_outcome_values_for_people(outcome: str, value: float, difference: bool, text: str) -> None:
+    from sim.reports.numbers import outcome_value
+
+    assert outcome_value(outcome, value, difference=difference) == text

@@ -112,3 +112,32 @@ def test_run_of_a_lever_scenario_shows_no_dutch_figures_and_says_why(tmp_path):
     header = next(line for line in proc.stdout.splitlines() if line.startswith("outcome"))
     assert "model" in header and "Dutch figure" not in header
     assert "No Dutch figures: this scenario sets raad.n_staff, guardians.n_guardians away from the baseline" in proc.stdout
+
+
+def test_compare_writes_an_html_report_with_paired_intervals(tmp_path):
+    proc = ketensim(
+        "compare",
+        str(SCENARIOS / "baseline.toml"),
+        str(SCENARIOS / "more_home_help.toml"),
+        *SMALL,
+        "--reps",
+        "2",
+        "--out",
+        str(tmp_path / "cmp"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "95 % interval of the paired difference, 2 paired replications (same seeds)" in proc.stdout
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "Ketensim comparison: more_home_help − baseline" in page and "By year" in page
+    assert "compare.html" in proc.stdout
+
+
+def test_one_replication_prints_no_nan_and_its_report_says_so(tmp_path):
+    out = tmp_path / "one"
+    proc = ketensim("run", str(SCENARIOS / "baseline.toml"), *SMALL, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "nan" not in proc.stdout.lower().split() and ".000" not in proc.stdout
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("ots_starts_per_year"))
+    assert row.split()[2] == "–"  # mean, then no interval: a dash
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "one replication: no interval" in page.lower() and "The Netherlands as it is" in page  # the file's [meta] description

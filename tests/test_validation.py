@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -85,6 +86,18 @@ def test_report_has_every_section(small_validation, tmp_path: Path):
     ):
         assert heading in text, heading
     assert text.count("<script") >= 5 and "cdn.plot.ly" not in text.split("<body>")[1][:200]
+
+
+def test_report_names_its_intervals_and_shows_no_nan_or_negative_count(small_validation, tmp_path: Path):
+    text = validation_report.build(small_validation)
+    visible = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    assert "95 % t-interval of the mean, 2 replications" in visible
+    assert "spread over 2 replications (2.5-97.5 percentiles)" in visible
+    assert "95 % interval of the paired difference, 2 paired replications" in visible
+    assert not re.search(r"\bnan\b", re.sub(r"<[^>]+>", " ", visible), re.IGNORECASE)
+    levels = small_validation.targets
+    counts = levels[~levels["target"].str.contains("share|probability|duration|caseload")]
+    assert (counts["ci_low"].dropna() >= 0).all(), "a count's interval below zero"
 
 
 def test_cli_text_reports_every_experiment(small_validation):

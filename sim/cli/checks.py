@@ -72,11 +72,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     table = result.targets if result.responses is None else pd.concat([result.targets, result.responses], ignore_index=True)
     print(
         f"Ketensim {__version__} validation of {name}: {args.reps} replications, scale {params.run.scale}, "
-        f"{params.run.start_year}-{params.run.start_year + params.run.years - 1} (mean over the years; 95% interval of the mean)"
+        f"{params.run.start_year}-{params.run.start_year + params.run.years - 1} (mean over the years)"
     )
-    print("\nLevels\n" + format_errors(result.targets))
+    print("\nLevels\n" + format_errors(result.targets, args.reps))
     if result.responses is not None:
-        print("\nResponses (each measured in its arm: scenarios/validation/<arm>.toml)\n" + format_errors(result.responses))
+        print(
+            "\nResponses (each measured in its arm: scenarios/validation/<arm>.toml)\n"
+            + format_errors(result.responses, args.reps)
+        )
         print("\n" + format_experiments(result))
     within = int(table["within"].sum())
     print(f"\n{within} of {len(table)} targets within tolerance")

@@ -7,14 +7,18 @@ import os
 import shutil
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments.sweeps.store import check_out_folder
 from sim.model.params import Params, load_scenario
+from sim.model.params.scenario import read_toml
+from sim.reports.labels import NO_INTERVAL, uncertainty
+from sim.reports.numbers import interval_text, num, outcome_value
+from sim.reports.page import Scenario
 
 EXIT_BAD_INPUT = 2
 SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
@@ -36,6 +40,15 @@ def load(path: str | None, args: argparse.Namespace) -> Params:
         return Params().with_overrides(run_overrides(args), origin="command-line options")
     params = load_scenario(path)
     return params.with_overrides(run_overrides(args), origin=f"{path} (command-line options)")
+
+
+def scenario_info(path: str | None) -> Scenario:
+    """A scenario file's name, path and ``[meta] description`` for a report's header (the defaults when None)."""
+    if path is None:
+        return Scenario("defaults")
+    meta = read_toml(path).get("meta")
+    description = meta.get("description", "") if isinstance(meta, dict) else ""
+    return Scenario(Path(path).stem, str(path), str(description))
 
 
 def write_atomically(out: Path, write: Any) -> None:
@@ -76,37 +89,41 @@ def out_folder(out: str | Path) -> Path:
     return path
 
 
-def num(value: float) -> str:
-    """A number for people: from 100 on whole, with thousands separators (64,511); below, three significant digits, never in e-notation (0.0000625)."""
-    if pd.isna(value):
-        return ""
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if value == 0:
-        return "0"  # also -0.0
-    return np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-")
-
-
 def format_summary(table: pd.DataFrame, figures: bool = True) -> str:
-    """The run summary as a text table: model mean, 95 % range over replications and, with ``figures``, the Dutch figure."""
+    """The run summary as a text table: model mean, spread over replications and, with ``figures``, the Dutch figure.
+
+    Outcomes undefined in every replication (the shock's and the trial's outside their arms) are named below, not shown.
+    """
+    n = int(table["n"].max()) if len(table) else 0
     figure_head = f" {'Dutch figure':>13s}" if figures else ""
-    lines = [f"{'outcome':46s} {'model':>12s} {'95% range':>25s}{figure_head}"]
-    for r in table.itertuples():
-        span = "" if pd.isna(r.low) else f"{num(r.low)} – {num(r.high)}"
-        figure = f" {num(r.target):>13s}" if figures else ""
-        lines.append(f"{r.outcome:46s} {num(r.mean):>12s} {span:>25s}{figure}".rstrip())
+    lines = [
+        f"model: mean of {n} replication(s); range: {uncertainty('spread', n)}",
+        f"{'outcome':46s} {'model':>12s} {'range':>25s}{figure_head}",
+    ]
+    for r in table[table["n"] > 0].itertuples():
+        span = interval_text(r.outcome, r.low, r.high)
+        figure = f" {outcome_value(r.outcome, r.target):>13s}" if figures else ""
+        lines.append(f"{r.outcome:46s} {outcome_value(r.outcome, r.mean):>12s} {span:>25s}{figure}".rstrip())
+    undefined = list(table.loc[table["n"] == 0, "outcome"])
+    if undefined:
+        lines.append(textwrap.fill(f"not defined in this scenario: {', '.join(undefined)}", width=110))
     return "\n".join(lines)
 
 
-def format_differences(diff: pd.DataFrame) -> str:
-    """A paired comparison (:func:`~sim.experiments.runs.paired_differences`) as a text table for people."""
-    lines = [f"{'outcome':46s} {'A':>12s} {'B':>12s} {'B - A':>12s} {'95% interval of B - A':>27s} {'change':>8s}"]
+def format_differences(diff: pd.DataFrame, n: int | None = None) -> str:
+    """A paired comparison (:func:`~sim.experiments.runs.paired_differences`) as a text table for people.
+
+    Counts are whole, shares in % (their difference in percentage points, pp); ``n`` paired replications name the interval.
+    """
+    head = "95% interval of B - A" if n is None else f"interval: {uncertainty('paired', n)}\n"
+    lines = [head] if n is not None else []
+    lines.append(f"{'outcome':46s} {'A':>12s} {'B':>12s} {'B - A':>12s} {'95% interval of B - A':>27s} {'change':>8s}")
     for r in diff.itertuples():
-        span = "" if pd.isna(r.ci_low) else f"{num(r.ci_low)} – {num(r.ci_high)}"
+        span = interval_text(r.outcome, r.ci_low, r.ci_high, difference=True)
         change = "" if pd.isna(r.relative) else f"{r.relative:+.1%}"
-        lines.append(
-            f"{r.outcome:46s} {num(r.a_mean):>12s} {num(r.b_mean):>12s} {num(r.difference):>12s} {span:>27s} {change:>8s}".rstrip()
-        )
+        a, b = outcome_value(r.outcome, r.a_mean), outcome_value(r.outcome, r.b_mean)
+        d = outcome_value(r.outcome, r.difference, difference=True)
+        lines.append(f"{r.outcome:46s} {a:>12s} {b:>12s} {d:>12s} {span:>27s} {change:>8s}".rstrip())
     return "\n".join(lines)
 
 
@@ -120,13 +137,15 @@ def warn_small_scale(params: Params) -> None:
         )
 
 
-def format_errors(table: pd.DataFrame) -> str:
-    """The target table as text: Dutch figure, model mean and interval, z, within tolerance."""
-    lines = [f"{'target':46s} {'Dutch figure':>13s} {'model':>12s} {'95% interval':>25s} {'z':>6s}  within"]
+def format_errors(table: pd.DataFrame, n: int | None = None) -> str:
+    """The target table as text: Dutch figure, model mean and interval (with ``n`` replications, named), z, within tolerance."""
+    lines = [f"interval: {uncertainty('mean', n)} (cut at 0 for counts, 0-1 for shares)"] if n is not None else []
+    lines.append(f"{'target':46s} {'Dutch figure':>13s} {'model':>12s} {'95% interval':>25s} {'z':>6s}  within")
     for r in table.itertuples():
-        span = "" if pd.isna(r.ci_low) else f"{num(r.ci_low)} – {num(r.ci_high)}"
+        span = NO_INTERVAL if pd.isna(r.ci_low) else f"{num(r.ci_low)} – {num(r.ci_high)}"
+        z = NO_INTERVAL if pd.isna(r.z) else f"{r.z:.2f}"  # no model value: the arm's years miss the target's
         lines.append(
-            f"{r.target:46s} {num(r.real):>13s} {num(r.model):>12s} {span:>25s} {r.z:>6.2f}  {'yes' if r.within else 'NO'}"
+            f"{r.target:46s} {num(r.real):>13s} {num(r.model) or NO_INTERVAL:>12s} {span:>25s} {z:>6s}  {'yes' if r.within else 'NO'}"
         )
     return "\n".join(lines)
 
@@ -158,15 +177,16 @@ def format_experiments(result: Any) -> str:
                 f"  {title}: "
                 + "; ".join(f"{g} " + " ".join(f"{p} {v:.2%}" for p, v in row.items()) for g, row in table.iterrows())
             )
-    change("Staff shortage (paired; 95% interval of the change):", result.staff)
+    n = len(result.reps.seeds)
+    change(f"Staff shortage (change, with its {uncertainty('paired', n)}):", result.staff)
     if result.staff is not None:
         from sim.experiments.validation import REAL_CHANGE_SOURCE  # only when there is a staff table
 
         lines.append(f"  (real: {REAL_CHANGE_SOURCE}; a comparison, not a target)")
-    change("Bermuda triangle of more contradiction (paired; 95% interval of the change):", result.contradiction)
+    change(f"Bermuda triangle of more contradiction (change, with its {uncertainty('paired', n)}):", result.contradiction)
     if result.home_help is not None:
-        lines.append("Intensive home help:")
+        lines.append(f"Intensive home help (with the {uncertainty('mean', n)}):")
         for r in result.home_help.itertuples():
             span = "" if pd.isna(r.ci_low) else f" [{num(r.ci_low)}, {num(r.ci_high)}]"
-            lines.append(f"  {r.measure:80s} {num(r.value):>8s}{span}")
+            lines.append(f"  {r.measure:80s} {num(r.value) or NO_INTERVAL:>8s}{span}")
     return "\n".join(lines)

@@ -11,15 +11,25 @@ import textwrap
 from pathlib import Path
 
 from sim import __version__
-from sim.cli.common import format_differences, format_summary, load, out_folder, warn_small_scale, write_atomically
+from sim.cli.common import (
+    format_differences,
+    format_summary,
+    load,
+    out_folder,
+    scenario_info,
+    warn_small_scale,
+    write_atomically,
+)
 from sim.experiments.runs import Replications, paired_differences, replicate
 from sim.model.params import ScenarioError, policy_changes
 from sim.model.params.scenario import short
+from sim.reports import comparison
 from sim.reports.labels import label
+from sim.reports.page import Scenario
 from sim.reports.run import summary_table, write_report
 
 
-def _save_run(reps: Replications, out: Path, title: str) -> None:
+def _save_run(reps: Replications, out: Path, title: str, scenario: Scenario) -> None:
     def write(folder: Path) -> None:
         for name in ("yearly", "monthly", "equity", "costs"):
             reps.table(name).to_parquet(folder / f"{name}.parquet", index=False)
@@ -32,7 +42,7 @@ def _save_run(reps: Replications, out: Path, title: str) -> None:
             ),
             encoding="utf-8",
         )
-        write_report(reps, folder / "report.html", title)
+        write_report(reps, folder / "report.html", title, scenario)
 
     write_atomically(out, write)
 
@@ -59,7 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         )
     print("\n" + textwrap.fill("Errors against the truth: " + label("errors_explained"), width=110))
-    _save_run(reps, out, f"Ketensim: {Path(args.scenario).stem}")
+    _save_run(reps, out, f"Ketensim: {Path(args.scenario).stem}", scenario_info(args.scenario))
     print(f"\nResults: {out}/ (yearly, monthly, equity, costs, summary .parquet; params.toml; seeds.json; report.html)")
     return 0
 
@@ -82,20 +92,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     rb = replicate(b, args.reps, show_progress=not args.quiet)
     diff = paired_differences(ra, rb)
     print(
-        f"B - A, {args.reps} paired replications (same seeds), 95% confidence intervals; "
+        f"B - A, {args.reps} paired replications (same seeds); "
         f"scale {a.run.scale}, {a.run.start_year}-{a.run.start_year + a.run.years - 1}"
     )
     print(f"A = {args.a}\nB = {args.b}\n")
-    print(format_differences(diff))
+    print(format_differences(diff, args.reps))
     if out is not None:
-        write_atomically(
-            out,
-            lambda folder: (
-                diff.to_parquet(folder / "compare.parquet", index=False),
-                diff.to_csv(folder / "compare.csv", index=False),
-            ),
-        )
-        print(f"\nWritten: {out}/compare.parquet, compare.csv")
+
+        def write(folder: Path) -> None:
+            diff.to_parquet(folder / "compare.parquet", index=False)
+            diff.to_csv(folder / "compare.csv", index=False)
+            comparison.write(ra, rb, folder / "compare.html", scenario_info(args.a), scenario_info(args.b), diff)
+
+        write_atomically(out, write)
+        print(f"\nWritten: {out}/compare.parquet, compare.csv, compare.html (the comparison report)")
     return 0
 
 

@@ -19,7 +19,7 @@ from sim.experiments.runs import Replications, paired_differences, run_once
 from sim.experiments.targets import load_targets
 from sim.model.params import Params
 from sim.model.rng import replication_seeds
-from sim.reports.labels import SANKEY_NODES, label, outcome_label
+from sim.reports.labels import label, outcome_label
 from sim.reports.run import figures as report_figures
 from sim.reports.run import lines
 
@@ -106,20 +106,9 @@ def _target(key: str, factor: float = 1.0) -> float:
 
 
 def figures(reps: Replications, lang: str = "en") -> dict[str, go.Figure]:
-    """The report's figures, relabelled, plus Dutch figures on the flows and the guardians' caseload."""
-    figs = report_figures(reps)
+    """The report's figures in ``lang``, plus the guardians' caseload with its Dutch figure."""
+    figs = report_figures(reps, lang)  # Sankey labelled with the Dutch terms and numbers, Dutch figures on the flows
     figs["sankey"].update_layout(height=600)  # room for the longer labels with Dutch terms
-    sankey = figs["sankey"].data[0]
-    sankey.node.label = [SANKEY_NODES[n][lang == "nl"] for n in sankey.node.label]
-    flows = figs["flows"]
-    # VT reports in the model are child-related: compare with half of all reports (targets.toml note)
-    for key, factor, text in (
-        ("vt_reports_per_year", 0.5, "VT reports (child) 2022"),
-        ("raad_protection_investigations_per_year", 1.0, "Raad investigations 2022"),
-        ("ots_starts_per_year", 1.0, "OTS starts 2022"),
-        ("guardianship_starts_per_year", 1.0, "guardianship starts 2022"),
-    ):
-        flows.add_hline(y=_target(key, factor), line_dash="dot", annotation_text=text)
     monthly = reps.table("monthly").groupby("time").mean(numeric_only=True).reset_index()
     monthly["date"] = monthly["year"] + (monthly["month"] - 0.5) / 12
     figs["caseload"] = lines(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.runs import Replications, paired_differences, replicate
-from sim.experiments.stats import mean_interval
+from sim.experiments.stats import outcome_interval
 from sim.experiments.targets import ARMS_DIR, BASELINE, ArmIntervals, ArmMeans, arm_params, arms, errors_table
 from sim.model.params import Params
 
@@ -53,7 +53,7 @@ def arm_statistics(runs: dict[str, Replications]) -> tuple[ArmMeans, ArmInterval
         summary = reps.summary().drop(columns=["replication", "seed"])
         means[arm], intervals[arm] = {}, {}
         for col in summary.columns:
-            _, m, _, lo, hi = mean_interval(summary[col].to_numpy())
+            _, m, _, lo, hi = outcome_interval(col, summary[col].to_numpy())
             means[arm][col], intervals[arm][col] = m, (lo, hi)
     return means, intervals
 
@@ -101,7 +101,7 @@ def shock_rates(shock: Replications) -> tuple[pd.DataFrame, dict[str, float]]:
     figures: dict[str, float] = {"from_year": start}
     summary = shock.summary()
     for key in ("shock_hit_children_court_placed", "shock_measure_did"):
-        _, m, _, lo, hi = mean_interval(summary[key].to_numpy())
+        _, m, _, lo, hi = outcome_interval(key, summary[key].to_numpy())
         figures.update({key: m, f"{key}_low": lo, f"{key}_high": hi})
     return rates, figures
 
@@ -123,11 +123,11 @@ def home_help_effect(base: Replications, trial: Replications) -> pd.DataFrame:
         ("home_help_at_home_at_end_share", "raw: at home at the end of intensive home help"),
         ("home_help_at_home_after_1y_share", "raw: at home one year after it ended"),
     ):
-        _, m, _, lo, hi = mean_interval(base.summary()[key].to_numpy())
+        _, m, _, lo, hi = outcome_interval(key, base.summary()[key].to_numpy())
         rows.append({"measure": label, "value": m, "ci_low": lo, "ci_high": hi})
     summary = trial.summary()
     for key, label in TRIAL_ROWS.items():
-        _, m, _, lo, hi = mean_interval(summary[key].to_numpy())
+        _, m, _, lo, hi = outcome_interval(key, summary[key].to_numpy())
         rows.append({"measure": f"trial: {label}", "value": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 
@@ -158,7 +158,7 @@ def exits(base: Replications) -> pd.DataFrame:
         ("placement_home_within_12m_share", "back home within 12 months"),
         ("placement_still_placed_12m_share", "still placed after one year"),
     ):
-        _, m, _, lo, hi = mean_interval(base.summary()[key].to_numpy())
+        _, m, _, lo, hi = outcome_interval(key, base.summary()[key].to_numpy())
         rows.append({"measure": label, "value": m, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 

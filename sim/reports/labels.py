@@ -1,10 +1,14 @@
-"""The dashboard's one label table: English with the Dutch term, and Dutch.
+"""The one label table: English with the Dutch term in brackets, and Dutch.
 
-Parameter descriptions come from ``sim/params.py`` and stay English; everything the page
-itself says is here, so the language toggle changes it in one place.
+The reports, the command line and the dashboard name outcomes, chart series, Sankey nodes
+and cost routes from here, and :func:`uncertainty` is the one wording of what an interval
+is. Parameter descriptions come from ``sim/model/params`` and stay English; everything the
+dashboard page itself says is here too, so the language toggle changes it in one place.
 """
 
 from __future__ import annotations
+
+from sim.experiments.stats import is_share
 
 LANGUAGES = ("en", "nl")
 
@@ -63,6 +67,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "tab_costs": ("Costs", "Kosten"),
     "tab_compare": ("Compare with baseline", "Vergelijking met basis"),
     "fig_sankey": ("The chain: mean yearly flows", "De keten: gemiddelde stromen per jaar"),
+    "fig_sankey_numbers": (
+        "The chain: mean yearly flows, children per year, national (re-reports of known children not shown)",
+        "De keten: gemiddelde stromen, kinderen per jaar, landelijk (herhaalde meldingen niet getoond)",
+    ),
     "fig_stocks": ("Stocks over time (dotted: Dutch figures 2022)", "Voorraden door de tijd (stippel: Nederlandse cijfers 2022)"),
     "fig_flows": ("Flows per year (dotted: Dutch figures 2022)", "Stromen per jaar (stippel: Nederlandse cijfers 2022)"),
     "fig_bermuda": (
@@ -107,28 +115,173 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_compare": ("Press 'Compare with baseline' to run paired replications.", "Druk op 'Vergelijk met de basis'."),
 }
 
-# Summary outcomes shown on the page (sim.model.results.summarise names), per year and national.
+# Every summary outcome (sim.model.results.summarise and the episode, shock and trial outcomes it adds),
+# per year and national, in English with the Dutch term and in Dutch. tests/test_labels.py fails when an
+# outcome of a run has no label here.
 OUTCOMES: dict[str, tuple[str, str]] = {
+    "vt_reports_per_year": ("Reports about children to Veilig Thuis (meldingen)", "Meldingen over kinderen bij Veilig Thuis"),
+    "police_share_of_reports": ("Share of reports made by the police", "Aandeel meldingen door de politie"),
     "raad_protection_investigations_per_year": ("Raad investigations (beschermingsonderzoeken)", "Beschermingsonderzoeken Raad"),
-    "ots_starts_per_year": ("Supervision orders started (OTS)", "Gestarte ondertoezichtstellingen (OTS)"),
-    "placements_started_per_year": ("Placements started (uithuisplaatsingen)", "Gestarte uithuisplaatsingen"),
-    "voluntary_placements_per_year": ("Voluntary placements (vrijwillig)", "Vrijwillige plaatsingen"),
-    "home_help_starts_per_year": ("Intensive home help started (thuishulp)", "Gestarte intensieve thuishulp"),
-    "unwarranted_raad_investigations_per_year": (
-        "Unwarranted Raad investigations (achter de voordeur)",
-        "Onterechte onderzoeken (achter de voordeur)",
+    "raad_request_share": (
+        "Share of Raad investigations ending in a court request (verzoek)",
+        "Aandeel onderzoeken met een verzoek aan de rechter",
     ),
-    "unwarranted_measures_per_year": ("Unwarranted supervision orders", "Onterechte maatregelen"),
-    "unwarranted_placements_per_year": ("Unwarranted placements", "Onterechte uithuisplaatsingen"),
-    "missed_children_per_year": ("Missed children, seriously harmed (gemist)", "Gemiste kinderen met ernstige schade"),
-    "missed_known_per_year": ("Missed among children the chain knew", "Gemist terwijl de keten het kind kende"),
-    "missed_unreported_per_year": ("Missed, never reported", "Gemist, nooit gemeld"),
+    "placement_authorisation_share_of_ots_requests": (
+        "Share of OTS requests with a placement authorisation (machtiging uithuisplaatsing)",
+        "Aandeel OTS-verzoeken met een machtiging uithuisplaatsing",
+    ),
+    "ots_requests_per_year": ("Supervision orders requested by the Raad (OTS-verzoeken)", "OTS-verzoeken van de Raad"),
+    "ots_placement_requests_per_year": (
+        "OTS requests with a placement authorisation (verzoeken met machtiging uithuisplaatsing)",
+        "OTS-verzoeken met een machtiging uithuisplaatsing",
+    ),
+    "ots_starts_per_year": ("Supervision orders started (OTS)", "Gestarte ondertoezichtstellingen (OTS)"),
+    "placement_authorisations_per_year": (
+        "Placement authorisations (machtigingen uithuisplaatsing)",
+        "Machtigingen uithuisplaatsing",
+    ),
+    "guardianship_starts_per_year": ("Guardianships started (voogdij)", "Gestarte voogdijmaatregelen"),
+    "ots_running_end_of_year": ("Running supervision orders on 31 December (lopende OTS)", "Lopende OTS op 31 december"),
+    "guardianship_running_end_of_year": (
+        "Running guardianships on 31 December (lopende voogdij)",
+        "Lopende voogdij op 31 december",
+    ),
+    "ots_mean_duration_years": ("Mean duration of a supervision order (OTS)", "Gemiddelde duur van een OTS"),
+    "guardianship_mean_duration_years": ("Mean duration of a guardianship (voogdij)", "Gemiddelde duur van voogdij"),
+    "youth_in_care_with_residence_per_year": (
+        "Children in care with residence during the year (jeugdhulp met verblijf)",
+        "Jeugdigen in jeugdhulp met verblijf in het jaar",
+    ),
+    "foster_share_of_care_with_residence": ("Share in foster care (pleegzorg)", "Aandeel in pleegzorg"),
+    "court_share_of_placements": ("Share of children in care placed by the court (gedwongen)", "Aandeel gedwongen geplaatst"),
+    "annual_probability_of_protection_measure": (
+        "Share of all children with a protection measure during the year (kinderbeschermingsmaatregel)",
+        "Aandeel kinderen met een kinderbeschermingsmaatregel in het jaar",
+    ),
+    "guardian_caseload_families": ("Families per family guardian (caseload jeugdbeschermer)", "Gezinnen per jeugdbeschermer"),
     "children_waiting_for_guardian": (
         "Children waiting for a guardian (wachtlijst GI)",
         "Kinderen op de wachtlijst voor een jeugdbeschermer",
     ),
+    "children_waiting_for_raad": (
+        "Children waiting for a Raad investigation (wachtlijst Raad)",
+        "Kinderen op de wachtlijst van de Raad",
+    ),
+    "children_waiting_for_home_help": (
+        "Children waiting for intensive home help (wachtlijst thuishulp)",
+        "Kinderen op de wachtlijst voor intensieve thuishulp",
+    ),
+    "home_help_starts_per_year": ("Intensive home help started (thuishulp)", "Gestarte intensieve thuishulp"),
+    "voluntary_placements_per_year": ("Voluntary placements (vrijwillig)", "Vrijwillige plaatsingen"),
+    "foster_breakdown_share": (
+        "Share of foster placements ending unplanned (breakdown)",
+        "Aandeel voortijdig beëindigde pleegzorg",
+    ),
+    "provisional_orders_per_year": ("Provisional orders (voorlopige OTS)", "Voorlopige ondertoezichtstellingen"),
+    "placements_started_per_year": ("Placements started (uithuisplaatsingen)", "Gestarte uithuisplaatsingen"),
+    "unwarranted_raad_investigations_per_year": (
+        "Unwarranted Raad investigations (achter de voordeur)",
+        "Onterechte onderzoeken (achter de voordeur)",
+    ),
+    "unwarranted_raad_investigations_per_year_low": (
+        "Unwarranted Raad investigations, strict edge of the truth band (low)",
+        "Onterechte onderzoeken, strenge rand van de band (laag)",
+    ),
+    "unwarranted_raad_investigations_per_year_high": (
+        "Unwarranted Raad investigations, lenient edge of the truth band (high)",
+        "Onterechte onderzoeken, ruime rand van de band (hoog)",
+    ),
+    "unwarranted_measures_per_year": ("Unwarranted supervision orders", "Onterechte maatregelen"),
+    "unwarranted_measures_per_year_low": (
+        "Unwarranted supervision orders, strict edge of the truth band (low)",
+        "Onterechte maatregelen, strenge rand van de band (laag)",
+    ),
+    "unwarranted_measures_per_year_high": (
+        "Unwarranted supervision orders, lenient edge of the truth band (high)",
+        "Onterechte maatregelen, ruime rand van de band (hoog)",
+    ),
+    "unwarranted_placements_per_year": ("Unwarranted placements", "Onterechte uithuisplaatsingen"),
+    "unwarranted_placements_per_year_low": (
+        "Unwarranted placements, strict edge of the truth band (low)",
+        "Onterechte uithuisplaatsingen, strenge rand van de band (laag)",
+    ),
+    "unwarranted_placements_per_year_high": (
+        "Unwarranted placements, lenient edge of the truth band (high)",
+        "Onterechte uithuisplaatsingen, ruime rand van de band (hoog)",
+    ),
+    "unwarranted_placement_share": ("Share of placements that were unwarranted", "Aandeel onterechte uithuisplaatsingen"),
+    "missed_children_per_year": ("Missed children, seriously harmed (gemist)", "Gemiste kinderen met ernstige schade"),
+    "missed_known_per_year": ("Missed among children the chain knew", "Gemist terwijl de keten het kind kende"),
+    "missed_unreported_per_year": ("Missed, never reported", "Gemist, nooit gemeld"),
+    "harm_incidents_per_year": ("Serious-harm incidents (ernstige schade)", "Incidenten met ernstige schade"),
+    "hidden_serious_cases": ("Serious cases unknown to the chain (verborgen)", "Ernstige situaties buiten beeld"),
+    "mean_wellbeing": ("Wellbeing of all children (index)", "Welzijn van alle kinderen (index)"),
     "mean_wellbeing_placed": ("Wellbeing of placed children (index)", "Welzijn van geplaatste kinderen (index)"),
+    "placement_moves_per_year": ("Moves between care settings (overplaatsingen)", "Overplaatsingen"),
+    "reunifications_per_year": ("Reunifications (terug naar huis)", "Terug naar huis (hereniging)"),
+    "mean_time_in_care_months": ("Mean time in care of ended placements", "Gemiddelde verblijfsduur van beëindigde plaatsingen"),
+    "mean_wait_for_placement_months": ("Mean wait for a place (wachttijd plaatsing)", "Gemiddelde wachttijd voor een plek"),
+    "mean_wait_for_raad_months": ("Mean wait for the Raad (wachttijd Raad)", "Gemiddelde wachttijd voor de Raad"),
+    "mean_wait_for_guardian_months": ("Mean wait for a guardian (wachttijd GI)", "Gemiddelde wachttijd voor een jeugdbeschermer"),
+    "mean_wait_for_home_help_months": ("Mean wait for intensive home help", "Gemiddelde wachttijd voor intensieve thuishulp"),
     "cost_per_year_meur": ("Cost (million euro)", "Kosten (miljoen euro)"),
+    "shock_hit_measure_rate": (
+        "Share of children of hit families with a measure (gedupeerden)",
+        "Aandeel kinderen van gedupeerde gezinnen met een maatregel",
+    ),
+    "shock_matched_measure_rate": (
+        "Share of children of matched families with a measure",
+        "Aandeel kinderen van vergelijkbare gezinnen met een maatregel",
+    ),
+    "placement_home_within_6m_share": (
+        "Share of placed children back home within 6 months",
+        "Aandeel binnen 6 maanden weer thuis",
+    ),
+    "placement_home_within_12m_share": (
+        "Share of placed children back home within 12 months",
+        "Aandeel binnen 12 maanden weer thuis",
+    ),
+    "placement_still_placed_12m_share": (
+        "Share of placed children still placed after a year",
+        "Aandeel na een jaar nog geplaatst",
+    ),
+    "home_help_at_home_at_end_share": (
+        "Share at home at the end of intensive home help",
+        "Aandeel thuis aan het eind van intensieve thuishulp",
+    ),
+    "home_help_at_home_after_1y_share": (
+        "Share at home one year after intensive home help",
+        "Aandeel thuis een jaar na intensieve thuishulp",
+    ),
+    "shock_measure_did": (
+        "Households with a measure, hit vs matched: difference-in-differences",
+        "Huishoudens met een maatregel, gedupeerd vs vergelijkbaar: verschil-in-verschillen",
+    ),
+    "shock_hit_children_court_placed": (
+        "Children of hit families placed by the court, 2015 to mid 2022",
+        "Kinderen van gedupeerden gedwongen geplaatst, 2015 tot medio 2022",
+    ),
+    "home_help_trial_placed_treated_share": (
+        "Trial: placed within 12 months with intensive home help",
+        "Proef: geplaatst binnen 12 maanden met intensieve thuishulp",
+    ),
+    "home_help_trial_placed_control_share": (
+        "Trial: placed within 12 months with care as usual",
+        "Proef: geplaatst binnen 12 maanden met gebruikelijke hulp",
+    ),
+    "home_help_trial_effect_g": (
+        "Trial: effect on placement, g (positive: fewer)",
+        "Proef: effect op plaatsing, g (positief: minder)",
+    ),
+    "home_help_trial_effect_g_abuse": (
+        "Trial: effect g, families with domestic violence or abuse",
+        "Proef: effect g, gezinnen met huiselijk geweld of mishandeling",
+    ),
+    "home_help_trial_effect_g_other": (
+        "Trial: effect g, families without domestic violence",
+        "Proef: effect g, gezinnen zonder huiselijk geweld",
+    ),
+    "home_help_trial_n": ("Trial: randomised referrals per replication", "Proef: gerandomiseerde verwijzingen per herhaling"),
 }
 
 # Sankey nodes of sim.reports.run.sankey, in its order, with the Dutch terms.
@@ -160,3 +313,116 @@ def label(key: str, lang: str = "en") -> str:
     """The text for ``key`` in ``lang`` ('en' or 'nl')."""
     en, nl = LABELS[key]
     return nl if lang == "nl" else en
+
+
+# Columns of the yearly and monthly tables drawn in the report's charts (sim.reports.charts).
+SERIES: dict[str, tuple[str, str]] = {
+    "n_ots": ("Running supervision orders (OTS)", "Lopende OTS"),
+    "n_guardianship": ("Running guardianships (voogdij)", "Lopende voogdij"),
+    "n_placed": ("Children in care (uithuisgeplaatst)", "Kinderen uithuisgeplaatst"),
+    "n_court_placed": ("of which placed by the court (gedwongen)", "waarvan gedwongen"),
+    "vt_reports": ("Reports about children (meldingen Veilig Thuis)", "Meldingen over kinderen"),
+    "raad_protection_investigations": ("Raad investigations (beschermingsonderzoeken)", "Beschermingsonderzoeken"),
+    "ots_starts": ("Supervision orders started (OTS)", "Gestarte OTS"),
+    "placement_authorisations": ("Placement authorisations (machtigingen)", "Machtigingen uithuisplaatsing"),
+    "guardianship_starts": ("Guardianships started (voogdij)", "Gestarte voogdij"),
+    "placements_started": ("Placements started (uithuisplaatsingen)", "Gestarte uithuisplaatsingen"),
+    "unwarranted_raad_investigations": ("Unwarranted Raad investigations (privacy)", "Onterechte onderzoeken (privacy)"),
+    "unwarranted_placements": ("Unwarranted placements (unjust measures)", "Onterechte uithuisplaatsingen"),
+    "missed_known": ("Missed among children the chain knew (safety)", "Gemist terwijl de keten het kind kende"),
+    "missed_unreported": ("Missed, never reported", "Gemist, nooit gemeld"),
+    "mean_wellbeing": ("All children", "Alle kinderen"),
+    "mean_wellbeing_placed": ("Placed children", "Geplaatste kinderen"),
+    "placement_moves": ("Moves between care settings (overplaatsingen)", "Overplaatsingen"),
+    "reunifications": ("Reunifications (terug naar huis)", "Terug naar huis"),
+    "harm_incidents": ("Serious-harm incidents", "Incidenten met ernstige schade"),
+    "n_waiting_raad": ("Waiting for the Raad", "Wachtend op de Raad"),
+    "n_waiting_guardian": ("Waiting for a guardian (wachtlijst GI)", "Wachtend op een jeugdbeschermer"),
+    "n_waiting_placement": ("Waiting for a place", "Wachtend op een plek"),
+    "n_waiting_home_help": ("Waiting for intensive home help", "Wachtend op intensieve thuishulp"),
+    "families_per_guardian": ("Families per guardian", "Gezinnen per jeugdbeschermer"),
+    "hit": ("Hit by the shock (gedupeerd)", "Gedupeerd"),
+    "matched": ("Matched, not hit (vergelijkbaar)", "Vergelijkbaar, niet gedupeerd"),
+    "other": ("All other families", "Overige gezinnen"),
+}
+
+# Cost routes of sim.model.ledger.COST_ROUTES.
+COST_ROUTES: dict[str, tuple[str, str]] = {
+    "vt": ("Veilig Thuis", "Veilig Thuis"),
+    "raad": ("Raad voor de Kinderbescherming", "Raad voor de Kinderbescherming"),
+    "voluntary_help": ("Voluntary help (wijkteam)", "Vrijwillige hulp (wijkteam)"),
+    "home_help": ("Intensive home help (thuishulp)", "Intensieve thuishulp"),
+    "guardians": ("Family guardians (GI)", "Jeugdbeschermers (GI)"),
+    "foster": ("Foster care (pleegzorg)", "Pleegzorg"),
+    "gezinshuis": ("Family-style group home (gezinshuis)", "Gezinshuis"),
+    "residential": ("Residential care (residentieel)", "Residentiële zorg"),
+}
+
+NO_INTERVAL = "–"  # shown in an interval column instead of a value that cannot be computed (one replication)
+
+
+def series_label(key: str, lang: str = "en") -> str:
+    """A chart series' name for people (its identifier where there is no label)."""
+    en, nl = SERIES.get(key, COST_ROUTES.get(key, (key, key)))
+    return nl if lang == "nl" else en
+
+
+def outcome_unit(key: str, lang: str = "en") -> str:
+    """The unit of a summary outcome, as a table or an axis says it."""
+    nl = lang == "nl"
+    if key.startswith("home_help_trial_effect_g"):
+        return "effect size g" if not nl else "effectgrootte g"
+    if key == "shock_measure_did":
+        return "difference of shares" if not nl else "verschil van aandelen"
+    if key.startswith("mean_wellbeing"):
+        return "index" if not nl else "index"
+    if is_share(key):
+        return "%"
+    if key.endswith("_months"):
+        return "months" if not nl else "maanden"
+    if key.endswith("_years"):
+        return "years" if not nl else "jaren"
+    if key == "cost_per_year_meur":
+        return "million euro per year" if not nl else "miljoen euro per jaar"
+    if "_per_year" in key:  # also the truth band's edges, unwarranted_placements_per_year_low
+        return "per year, national" if not nl else "per jaar, landelijk"
+    if key == "guardian_caseload_families":
+        return "families" if not nl else "gezinnen"
+    if key == "home_help_trial_n":
+        return "referrals" if not nl else "verwijzingen"
+    return "children, national" if not nl else "kinderen, landelijk"
+
+
+def uncertainty(kind: str, n: int, lang: str = "en") -> str:
+    """What an interval is, in the words every table and chart uses (:mod:`sim.experiments.stats`).
+
+    Args:
+        kind: ``spread`` (percentiles of the replications), ``mean`` (t-interval of the mean) or ``paired``
+            (t-interval of the mean paired difference, same seeds in both scenarios).
+        n: replications (pairs for ``paired``).
+        lang: ``en`` or ``nl``.
+
+    Raises:
+        ValueError: an unknown ``kind``.
+
+    """
+    nl = lang == "nl"
+    if kind not in ("spread", "mean", "paired"):
+        raise ValueError(f"unknown interval kind {kind!r}; allowed: spread, mean, paired")
+    if n < 2:
+        return "one replication: no interval" if not nl else "één herhaling: geen interval"
+    if kind == "spread":
+        return (
+            f"spread over {n} replications (2.5-97.5 percentiles)"
+            if not nl
+            else f"spreiding over {n} herhalingen (2,5-97,5 percentielen)"
+        )
+    if kind == "mean":
+        return (
+            f"95 % t-interval of the mean, {n} replications" if not nl else f"95 %-t-interval van het gemiddelde, {n} herhalingen"
+        )
+    return (
+        f"95 % interval of the paired difference, {n} paired replications (same seeds)"
+        if not nl
+        else f"95 %-interval van het gepaarde verschil, {n} gepaarde herhalingen (dezelfde seeds)"
+    )

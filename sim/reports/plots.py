@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.experiments.runs import Replications
-from sim.reports.labels import outcome_label
+from sim.reports.labels import outcome_label, series_label, uncertainty
 
 
 def yearly_figure(reps: Replications | dict[str, Replications], column: str) -> go.Figure:
@@ -40,13 +40,16 @@ def yearly_figure(reps: Replications | dict[str, Replications], column: str) -> 
                     fill="toself",
                     opacity=0.2,
                     line={"width": 0},
-                    name=f"{name} 95% range of replications".strip(),
+                    name=f"{name} {uncertainty('spread', len(one.runs))}".strip(),
                     hoverinfo="skip",
                 )
             )
         mean = by_year.mean()
         fig.add_trace(go.Scatter(x=mean.index, y=mean, mode="lines+markers", name=f"{name} mean".strip()))
-    fig.update_layout(title=column, xaxis_title="year", yaxis_title=f"{column} (national count per year)", height=380)
+    fig.update_layout(
+        title=series_label(column), xaxis_title="year", yaxis_title=f"{column} (national count per year)", height=380
+    )
+    fig.update_xaxes(tickformat="d", dtick=1)
     return fig
 
 
@@ -73,7 +76,7 @@ def comparison_figure(diff: pd.DataFrame, outcomes: list[str] | None = None) -> 
     fig.add_vline(x=0, line_color="grey")
     fig.update_layout(
         title="B - A (paired replications)",
-        xaxis_title="% change of A (95% interval of the paired difference)",
+        xaxis_title="% change of A (95 % interval of the paired difference)",
         height=max(300, 26 * len(rows) + 120),
         margin={"l": 340},
         yaxis={"autorange": "reversed"},

@@ -73,7 +73,9 @@ def response_curves(res: SweepResults) -> list[go.Figure]:
             if len(base_runs):
                 fig.add_hline(y=float(base_runs[outcome].mean()), line_dash="dot", line_color="grey", row=r, col=c)
             fig.update_xaxes(title_text=factor, row=r, col=c)
-        fig.update_layout(title=f"Response to {factor} (mean, 95% interval; dotted: base scenario)", height=330 * rows)
+        fig.update_layout(
+            title=f"Response to {factor} (mean, with its 95 % t-interval of the mean; dotted: base scenario)", height=330 * rows
+        )
         figs.append(fig)
     return figs
 

@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim import __version__
 from sim.experiments.targets import targets
 from sim.experiments.validation import REAL_CHANGE_SOURCE, Validation
+from sim.reports.labels import NO_INTERVAL, OUTCOMES, outcome_label, uncertainty
+from sim.reports.numbers import interval_text, outcome_value
+from sim.reports.page import document
 
 # Yearly series with the Dutch 2022 figure marked: (yearly column, target key, label).
 SERIES = (
@@ -35,7 +39,7 @@ FLOW_OUTCOMES = (
 )
 
 
-def _target_figure(table: pd.DataFrame) -> go.Figure:
+def _target_figure(table: pd.DataFrame, n: int) -> go.Figure:
     """Normalised error per target: inside the grey band is within tolerance."""
     t = table.iloc[::-1]
     err_hi = (t["ci_high"] - t["model"]) / t["tolerance"]
@@ -56,7 +60,7 @@ def _target_figure(table: pd.DataFrame) -> go.Figure:
     )
     fig.add_vrect(x0=-1, x1=1, fillcolor="lightgrey", opacity=0.4, line_width=0)
     fig.update_layout(
-        title="Model vs. Dutch figures: (model - target) / tolerance, with the 95% interval of the mean",
+        title=f"Model vs. Dutch figures: (model - target) / tolerance, with the {uncertainty('mean', n)}",
         xaxis_title="normalised error (|z| <= 1 is within tolerance)",
         height=120 + 28 * len(t),
         margin={"l": 330},
@@ -73,10 +77,11 @@ def _series_figures(v: Validation) -> list[go.Figure]:
             continue
         g = yearly.groupby("year")[col]
         mean, lo, hi = g.mean(), g.quantile(0.025), g.quantile(0.975)
+        n = len(v.reps.seeds)
         fig = go.Figure(
             [
                 go.Scatter(x=hi.index, y=hi, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
-                go.Scatter(x=lo.index, y=lo, mode="lines", fill="tonexty", line={"width": 0}, name="95% of replications"),
+                go.Scatter(x=lo.index, y=lo, mode="lines", fill="tonexty", line={"width": 0}, name=uncertainty("spread", n)),
                 go.Scatter(x=mean.index, y=mean, mode="lines+markers", name="model (mean)"),
             ]
         )
@@ -100,12 +105,16 @@ def _series_figures(v: Validation) -> list[go.Figure]:
                     name=f"Dutch figure {BASE_YEAR}",
                 )
             )
-        fig.update_layout(title=label, height=320, yaxis_rangemode="tozero")
+        fig.update_layout(
+            title=label, height=320, yaxis_rangemode="tozero", xaxis_title="year", yaxis_title="national count", xaxis_dtick=1
+        )
         figs.append(fig)
     return figs
 
 
-def _bars(frame: pd.DataFrame, x: str, label: str, title: str, lo: str = "ci_low", hi: str = "ci_high") -> go.Figure:
+def _bars(
+    frame: pd.DataFrame, x: str, label: str, title: str, lo: str = "ci_low", hi: str = "ci_high", xaxis_title: str = ""
+) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=frame[x],
@@ -114,7 +123,9 @@ def _bars(frame: pd.DataFrame, x: str, label: str, title: str, lo: str = "ci_low
             error_x={"type": "data", "symmetric": False, "array": frame[hi] - frame[x], "arrayminus": frame[x] - frame[lo]},
         )
     )
-    fig.update_layout(title=title, height=140 + 40 * len(frame), margin={"l": 380}, xaxis_tickformat=".0%")
+    fig.update_layout(
+        title=title, height=140 + 40 * len(frame), margin={"l": 380}, xaxis_tickformat=".0%", xaxis_title=xaxis_title
+    )
     return fig
 
 
@@ -130,7 +141,7 @@ def _with_real_change(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
             name="real chain 2019 -> 2022",
         )
     )
-    fig.data[0].name = "model (95% interval)"
+    fig.data[0].name = "model, with its interval"
     return fig
 
 
@@ -157,8 +168,41 @@ def _cell(value: object, fmt: str) -> str:
     return format(value, fmt) if fmt else str(value)
 
 
+HEADERS = {
+    "target": "target",
+    "arm": "arm",
+    "real": "Dutch figure",
+    "tolerance": "tolerance (±)",
+    "model": "model mean",
+    "ci_low": "interval: low",
+    "ci_high": "interval: high",
+    "z": "z = (model - figure) / tolerance",
+    "within": "within tolerance",
+    "source": "source",
+    "label": "outcome",
+    "a_mean": "validated scenario",
+    "b_mean": "experiment",
+    "difference": "change",
+    "relative": "change (relative)",
+    "relative_low": "interval: low",
+    "relative_high": "interval: high",
+    "real_relative": "real chain 2019 -> 2022 (relative)",
+    "measure": "measure",
+    "value": "mean",
+    "group": "group",
+    "period": "period",
+}
+
+
+def _named(key: str) -> str:
+    """A target or outcome for people, with its identifier."""
+    return f"{outcome_label(key)} ({key})" if key in OUTCOMES else key
+
+
 def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in formats)
+    head = "".join(f"<th>{html.escape(HEADERS.get(c, c))}</th>" for c in formats)
+    if "target" in frame:
+        frame = frame.assign(target=frame["target"].map(_named))
     rows = []
     for r in frame.to_dict("records"):
         cells = [f"<td>{html.escape(_cell(r.get(col), fmt))}</td>" for col, fmt in formats.items()]
@@ -169,28 +213,31 @@ def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
 def build(v: Validation) -> str:
     """The report as one HTML string (plotly.js inlined, so it works offline)."""
     p = v.reps.params
+    n = len(v.reps.seeds)
     within = int(v.targets["within"].sum()) + (0 if v.responses is None else int(v.responses["within"].sum()))
     n_targets = len(v.targets) + (0 if v.responses is None else len(v.responses))
     parts: list[str | go.Figure] = [
         f"<h1>Ketensim validation: {html.escape(v.scenario)}</h1>",
-        f"<p>{len(v.reps.seeds)} replications (seeds {', '.join(map(str, v.reps.seeds))}); scale {p.run.scale}; "
+        f"<p>Ketensim {__version__}. {len(v.reps.seeds)} replications (seeds {', '.join(map(str, v.reps.seeds))}); scale {p.run.scale}; "
         f"years {p.run.start_year}-{p.run.start_year + p.run.years - 1} (outcomes are means over these years; "
         f"the Dutch figures are for {BASE_YEAR}). Counts are national. VT reports are child-related: the target is half "
         f"of all VT reports. <b>{within} of {n_targets} targets (levels and responses) within tolerance.</b></p>",
         "<h2>1. Levels: model vs. Dutch figures</h2>",
+        f"<p>Interval: the {uncertainty('mean', n)}, cut at 0 for counts and at 0-100 % for shares.</p>",
         _table(v.targets, TARGET_COLUMNS),
-        _target_figure(v.targets),
+        _target_figure(v.targets, n),
         *_responses(v),
-        "<h2>2. Stocks and flows over time</h2><p>Band: 95% of replications; black: the Dutch figure for 2022 with its tolerance.</p>",
+        f"<h2>2. Stocks and flows over time</h2><p>Band: the {uncertainty('spread', n)}; black: the Dutch figure for "
+        "2022 with its tolerance.</p>",
         *_series_figures(v),
     ]
     if v.staff is not None:
         parts += [
             "<h2>3. Staff shortage (Raad and GI staffing cut as in 2019-2022)</h2>",
             "<p>Scenario <code>scenarios/validation/staff_shortage_2019_2022.toml</code> vs. the validated scenario, "
-            "paired (same seeds). Relative change with 95% interval; <i>real</i>: the real chain's change 2019 -> 2022 "
-            f"({html.escape(REAL_CHANGE_SOURCE)}), a comparison of direction and size, not a target (the real decline "
-            "had other causes too).</p>",
+            f"paired (same seeds). Relative change with the {uncertainty('paired', n)}; <i>real</i>: the real chain's "
+            f"change 2019 -> 2022 ({html.escape(REAL_CHANGE_SOURCE)}), a comparison of direction and size, not a target "
+            "(the real decline had other causes too).</p>",
             _table(
                 v.staff,
                 {
@@ -208,9 +255,10 @@ def build(v: Validation) -> str:
                     v.staff[v.staff["outcome"].isin(FLOW_OUTCOMES)],
                     "relative",
                     "label",
-                    "Relative change of the chain's flows, staff shortage vs. baseline (95% interval)",
+                    f"Relative change of the chain's flows, staff shortage vs. baseline ({uncertainty('paired', n)})",
                     "relative_low",
                     "relative_high",
+                    "change relative to the validated scenario",
                 ),
                 v.staff[v.staff["outcome"].isin(FLOW_OUTCOMES)],
             ),
@@ -235,11 +283,12 @@ def build(v: Validation) -> str:
                 },
             ),
             f"<p>Children of hit families in a court-ordered placement, January 2015 to June 2022: "
-            f"<b>{sf['shock_hit_children_court_placed']:,.0f}</b> (95% interval {sf['shock_hit_children_court_placed_low']:,.0f} - "
-            f"{sf['shock_hit_children_court_placed_high']:,.0f}; CBS counted 2,090, 'not necessarily caused by the affair'). "
+            f"<b>{outcome_value('shock_hit_children_court_placed', sf['shock_hit_children_court_placed']) or NO_INTERVAL}</b> "
+            f"({uncertainty('mean', n)}: {interval_text('shock_hit_children_court_placed', sf['shock_hit_children_court_placed_low'], sf['shock_hit_children_court_placed_high'])}; "
+            "CBS counted 2,090, 'not necessarily caused by the affair'). "
             f"Difference-in-differences of households with a measure, hit vs. matched: "
-            f"<b>{sf['shock_measure_did']:+.4f}</b> (95% interval {sf['shock_measure_did_low']:+.4f} to "
-            f"{sf['shock_measure_did_high']:+.4f}; CBS: +0.001, about -0.011 to +0.013).</p>",
+            f"<b>{_signed(sf['shock_measure_did'])}</b> ({uncertainty('mean', n)}: {_signed(sf['shock_measure_did_low'])} to "
+            f"{_signed(sf['shock_measure_did_high'])}; CBS: +0.001, about -0.011 to +0.013).</p>",
             _shock_figure(v.shock),
         ]
     if v.home_help is not None:
@@ -249,7 +298,8 @@ def build(v: Validation) -> str:
             "and one year later (no control group, like the Families First figures). Trial "
             "(<code>scenarios/validation/home_help_trial.toml</code>): half of the voluntary referrals are randomised to "
             "care as usual (ordinary help); placement within 12 months in each arm and the effect size g from the odds "
-            "ratio (positive: fewer placements), overall and for families with and without domestic violence.</p>",
+            "ratio (positive: fewer placements), overall and for families with and without domestic violence. "
+            f"Interval: the {uncertainty('mean', n)}.</p>",
             _table(v.home_help, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
         ]
     if v.contradiction is not None:
@@ -257,7 +307,8 @@ def build(v: Validation) -> str:
             "<h2>7. The Bermuda triangle of more contradiction</h2>",
             "<p>Scenario <code>scenarios/validation/more_contradiction.toml</code> vs. the validated scenario, paired. "
             "Fewer unwarranted interventions (privacy, no unjust measures) against children missed among those the "
-            "chain knew (safety); errors are counted against the truth the model knows (docs/ODD.md).</p>",
+            "chain knew (safety); errors are counted against the truth the model knows (docs/ODD.md). "
+            f"Interval: the {uncertainty('paired', n)}.</p>",
             _table(
                 v.contradiction,
                 {"label": "", "a_mean": "num", "b_mean": "num", "difference": "num", "ci_low": "num", "ci_high": "num"},
@@ -267,18 +318,10 @@ def build(v: Validation) -> str:
         parts += [
             "<h2>6. Exits from placement</h2>",
             "<p>Placements begun in the reported years with a year of follow-up: back home (reunified, or the measure "
-            "ended) within 6 and 12 months; still placed after a year.</p>",
+            f"ended) within 6 and 12 months; still placed after a year. Interval: the {uncertainty('mean', n)}.</p>",
             _table(v.exits, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
         ]
-    body, first = [], True
-    for part in parts:
-        if isinstance(part, go.Figure):
-            body.append(part.to_html(full_html=False, include_plotlyjs="inline" if first else False))
-            first = False
-        else:
-            body.append(part)
-    title = f"Ketensim validation: {v.scenario}"
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>{''.join(body)}</body></html>"
+    return document(f"Ketensim validation: {v.scenario}", parts)
 
 
 def _responses(v: Validation) -> list[str | go.Figure]:
@@ -304,8 +347,18 @@ def _shock_figure(rates: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=order, y=g["rate_placed"], mode="lines+markers", line={"dash": "dot"}, name=f"{group}: placed")
         )
-    fig.update_layout(title="Rates per child and year: hit vs. matched vs. other families", height=380, yaxis_tickformat=".2%")
+    fig.update_layout(
+        title="Rates per child and year: hit vs. matched vs. other families",
+        height=380,
+        yaxis_tickformat=".2%",
+        xaxis_title="the year before the shock, then years since it began",
+        yaxis_title="share of the group's children",
+    )
     return fig
+
+
+def _signed(value: float) -> str:
+    return NO_INTERVAL if pd.isna(value) else f"{value:+.4f}"
 
 
 def write(v: Validation, path: Path) -> None:
