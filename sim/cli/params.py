@@ -8,6 +8,7 @@ import difflib
 from pydantic.fields import FieldInfo
 
 from sim.model.params import ROLES, Params, ScenarioError, allowed, iter_fields, role
+from sim.model.params.timeline import datable
 
 
 def selected(which: str | None, only_role: str | None) -> list[tuple[str, FieldInfo]]:
@@ -36,12 +37,15 @@ def cmd_params(args: argparse.Namespace) -> int:
     """List parameters with default, allowed values, role (lever, capacity, ...), description and source."""
     defaults = Params().model_dump()
     rows = selected(args.which, args.role)
-    print("roles:\n" + "\n".join(f"  {name:12s} {meaning}" for name, meaning in ROLES.items()) + "\n")
+    print("roles:\n" + "\n".join(f"  {name:12s} {meaning}" for name, meaning in ROLES.items()))
+    print(
+        "  dated        (after the role) may be given dated values in a scenario's [[timeline]] (README, 'Policies on a calendar')\n"
+    )
     for name, info in rows:
         section, key = name.split(".", 1)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         print(
-            f"{name} = {defaults[section][key]!r}  [{role(info)}]\n"
+            f"{name} = {defaults[section][key]!r}  [{role(info)}]{'  dated' if datable(name, info) else ''}\n"
             f"    {info.description}\n"
             f"    allowed: {allowed(info)}\n"
             f"    source: {extra.get('source', '')}"

@@ -151,11 +151,15 @@ def toml_text(value: Any) -> str:
 def changed_from_defaults(params: Params) -> dict[str, dict[str, Any]]:
     """Sections and keys whose value differs from the defaults (the overrides a scenario needs)."""
     defaults, current = Params().model_dump(mode="json"), params.model_dump(mode="json")
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Any] = {}
     for section, values in current.items():
+        if not isinstance(values, dict):  # the timeline: dated values, kept whole (as a scenario file writes them)
+            continue
         diff = {k: v for k, v in values.items() if defaults[section][k] != v}
         if diff:
             out[section] = diff
+    if params.timeline:
+        out["timeline"] = params.model_dump(mode="json", by_alias=True, exclude_none=True)["timeline"]
     return out
 
 

@@ -35,6 +35,7 @@ from sim.model.initial import seed_initial_stocks
 from sim.model.judgement import Judgement
 from sim.model.ledger import Ledger
 from sim.model.params import Params, ScenarioError
+from sim.model.params.timeline import schedule
 from sim.model.population import Legal, Population
 from sim.model.rng import STREAMS, stream
 from sim.model.routing import Routes
@@ -97,6 +98,7 @@ class ChainModel(mesa.Model):
             self.care,
         )
         seed_initial_stocks(self)
+        self.timeline = schedule(params, self.first_year)  # month index -> dated parameter values
 
     # --- the calendar ---------------------------------------------------------------------
     @property
@@ -124,6 +126,38 @@ class ChainModel(mesa.Model):
             self.population.screened_out_at[case.child] = self.time
         case.close()
 
+    def retune(self, changes: dict[str, Any]) -> None:
+        """Apply dated parameter values (``{"raad.n_staff": 1200}``): the chain works with them from now on.
+
+        The new parameters are validated as a scenario's. Every part of the chain that holds a
+        parameter section gets the new one; shared norms are read again; capacities change
+        for real (:meth:`Actor.retune`: staff join or leave, places close as they empty).
+        """
+        old = self.params
+        nested: dict[str, dict[str, Any]] = {}
+        for name, value in changes.items():
+            section, key = name.split(".", 1)
+            nested.setdefault(section, {})[key] = value
+        new = old.with_overrides(nested, origin=f"timeline, month {self.month_index() + 1}")
+        swap: dict[int, Any] = {id(old): new}
+        swap.update({id(getattr(old, name)): getattr(new, name) for name in type(old).model_fields})
+        for part in (
+            self,
+            self.population,
+            self.climate_state,
+            self.shock,
+            self.ledger,
+            self.judgement,
+            self.routes,
+            *self.actors,
+        ):
+            for attr, value in list(vars(part).items()):
+                if id(value) in swap and not isinstance(value, (int, float, str, bool)):
+                    setattr(part, attr, swap[id(value)])
+        self.routes.retune(new)
+        for actor in self.actors:
+            actor.retune()
+
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one month, in this order.
@@ -147,9 +181,13 @@ class ChainModel(mesa.Model):
         6. Statistics: monthly stocks, costs, unique children per year, equity groups.
 
         Investigations, intensive home help, hearings and OTS reviews end as events between steps.
+        Before step 1, the scenario's timeline may change parameters from this month on (:meth:`retune`).
         """
         ledger = self.ledger
         month_index = self.month_index()
+        changes = self.timeline.get(month_index)
+        if changes:
+            self.retune(changes)
         year, month = self.year(), month_index % 12
         # 1
         self.shock.on_month(year, month)

@@ -47,6 +47,10 @@ class Routes:
     def __init__(self, chain: ChainModel, params: Params) -> None:
         """Route through ``chain``'s actors (which exist by the time a case moves)."""
         self._chain = chain
+        self.retune(params)
+
+    def retune(self, params: Params) -> None:
+        """Take the shared norms from ``params`` (at the start, and when a timeline changes them)."""
         # One chain-wide norm of "voluntary help is warranted": VT's help threshold is also
         # the bar of the local team's intake and routing and of the Raad's referral back.
         self.help_bar = params.veilig_thuis.help_threshold

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
+from sim.model.rng import stream
+
 if TYPE_CHECKING:
     from sim.model.chain import ChainModel
 
@@ -69,6 +71,37 @@ class StaffPool:
     def __len__(self) -> int:
         """Number of professionals in the pool."""
         return len(self.members)
+
+    def resize(self, model: ChainModel, n: int) -> list[Professional]:
+        """Professionals join (traits drawn as at the start) or leave (at random) until the pool has ``n``; returns who left.
+
+        The draws come from a stream of their own, so a run is the same as one without the
+        change until the change happens (common random numbers). Whoever held cases with a
+        leaver hands them over (the caller's job: only guardians keep cases).
+        """
+        n = max(1, n)
+        rng = model.streams.setdefault(
+            f"staff_{self.role}_changes", stream(int(model.params.run.seed), f"staff_{self.role}_changes")
+        )
+        left: list[Professional] = []
+        if n > len(self.members):
+            d, k = model.params.decisions, n - len(self.members)
+            bias = d.bias_sd * spread_normal(rng, k)
+            values = d.values_sd * spread_normal(rng, k)
+            skill = np.clip(d.dialogue_skill_mean + d.dialogue_skill_sd * spread_normal(rng, k), 0.0, 1.0)
+            self.members += [
+                Professional(model, self.role, float(b), float(v), float(s)) for b, v, s in zip(bias, values, skill, strict=True)
+            ]
+        elif n < len(self.members):
+            leaving = set(rng.choice(len(self.members), size=len(self.members) - n, replace=False).tolist())
+            left = [m for i, m in enumerate(self.members) if i in leaving]
+            self.members = [m for i, m in enumerate(self.members) if i not in leaving]
+            for member in left:
+                member.remove()
+        self.bias = np.array([m.bias for m in self.members])
+        self.values = np.array([m.values for m in self.members])
+        self.dialogue_skill = np.array([m.dialogue_skill for m in self.members])
+        return left
 
     def pick(self, rng: np.random.Generator) -> Professional:
         """A professional at random (as case allocation is, in practice, close to random)."""

@@ -50,9 +50,13 @@ def overrides(params: Params) -> list[tuple[str, Any]]:
             found.append((prefix.rstrip("."), now))
 
     now, default = params.model_dump(), Params().model_dump()
-    now.pop("run", None)
-    default.pop("run", None)
+    for key in ("run", "timeline"):
+        now.pop(key, None)
+        default.pop(key, None)
     walk(now, default, "")
+    for entry in params.timeline:  # dated values: one row per entry, "timeline 2023-01 (ramp to 2024-12)"
+        when = entry.start if entry.until is None else f"{entry.start} (ramp to {entry.until})"
+        found.append((f"timeline {when}", ", ".join(f"{k} = {v}" for k, v in entry.set.items())))
     return found
 
 
@@ -91,7 +95,7 @@ def scenario_rows(scenario: Scenario, params: Params, prefix: str = "") -> list[
     """Header rows that say what a scenario is: name and file, description, the overrides that make it."""
     changed = overrides(params)
     listed = (
-        "<br>".join(f"<code>{esc(k)} = {esc(v)}</code>" for k, v in changed)
+        "<br>".join(f"<code>{esc(k)}{': ' if k.startswith('timeline ') else ' = '}{esc(v)}</code>" for k, v in changed)
         if changed
         else "none: the model's defaults (the baseline)"
     )

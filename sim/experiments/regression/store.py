@@ -122,8 +122,11 @@ def run_all(tasks: list[tuple[Params, int, bool]], jobs: int = 1) -> list[dict[s
 
 
 def flat_params(params: Params) -> dict[str, Any]:
-    """Resolved parameters as ``section.key`` -> value."""
-    return {f"{s}.{k}": v for s, values in params.model_dump(mode="json").items() for k, v in values.items()}
+    """Resolved parameters as ``section.key`` -> value (and ``timeline`` -> its entries, when there are any)."""
+    dump = params.model_dump(mode="json", by_alias=True, exclude_none=True)
+    timeline = dump.pop("timeline")
+    flat = {f"{s}.{k}": v for s, values in dump.items() for k, v in values.items()}
+    return flat | ({"timeline": timeline} if timeline else {})
 
 
 # --- reading and writing --------------------------------------------------------------------

@@ -48,6 +48,18 @@ class Actor(Generic[P]):
     def step(self) -> None:
         """Do the month's work (step 5 of :meth:`ChainModel.step`); nothing by default."""
 
+    def retune(self) -> None:
+        """Take changed capacities from ``self.p`` (a timeline's dated change); nothing by default.
+
+        Staff join or leave (:meth:`StaffPool.resize`); places close only as they empty: a
+        capacity below the cases in hand admits nobody new until fewer are in hand.
+        """
+
+    def set_norm_capacity(self, capacity: int) -> None:
+        """A new capacity at the norm caseload for the queue declared by :meth:`capacity_is`."""
+        assert self.queue is not None
+        self.norm_capacity = self.queue.capacity = capacity
+
     def release(self, case: Case, leaving: str) -> None:
         """Let go of everything held for a case that closes (places, waiting lists, pending reviews).
 

@@ -48,6 +48,16 @@ class Care(Actor[CareParams]):
         }
         self.waiting = CapacityQueue[Case]("placement", 0)  # a waiting list only: places are above
 
+    def retune(self) -> None:
+        """Care places after a dated change: a setting with fewer places closes them as children leave."""
+        p = self.p
+        for setting, capacity in (
+            (Setting.FOSTER, p.foster_capacity),
+            (Setting.GEZINSHUIS, p.gezinshuis_capacity),
+            (Setting.RESIDENTIAL, p.residential_capacity),
+        ):
+            self.places[setting].capacity = self.chain.scaled(capacity)
+
     def release(self, case: Case, leaving: str) -> None:
         """A place in care, or a place on the waiting list for one: the child leaves care for ``leaving``."""
         if case.setting != Setting.HOME or case.state == State.PLACEMENT_WAIT:

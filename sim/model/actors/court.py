@@ -34,6 +34,11 @@ class Court(Actor[CourtParams]):
         self.hearings_per_month = max(1.0, len(self.judges) * self.p.hearings_per_judge_month)
         self.requests: dict[int, Request] = {}
 
+    def retune(self) -> None:
+        """Judges and hearing capacity after a dated change."""
+        self.judges.resize(self.chain, self.chain.scaled(self.p.n_judges))
+        self.hearings_per_month = max(1.0, len(self.judges) * self.p.hearings_per_judge_month)
+
     def release(self, case: Case, leaving: str) -> None:
         """A request waiting for its hearing."""
         self.requests.pop(case.unique_id, None)

@@ -38,6 +38,15 @@ class Guardians(Actor[GuardianParams]):
         self.caseloads = CapacityQueue[Case]("guardian", round(len(self.staff) * self.p.max_caseload_children))
         self.capacity_is(self.caseloads)
 
+    def retune(self) -> None:
+        """Guardians join or leave after a dated change; a leaver's children are handed to a colleague."""
+        left = set(map(id, self.staff.resize(self.chain, self.chain.scaled(self.p.n_guardians))))
+        if left:
+            for case in self.chain.cases.values():
+                if case.guardian is not None and id(case.guardian) in left:
+                    case.guardian = self.staff.pick(self.rng)
+        self.set_norm_capacity(round(len(self.staff) * self.p.max_caseload_children))
+
     def release(self, case: Case, leaving: str) -> None:
         """A place in a guardian's caseload or on the waiting list for one."""
         self.caseloads.release(case)

@@ -51,6 +51,10 @@ class LocalTeam(Actor[LocalTeamParams]):
         self.trial_rng = chain.streams["trial"]  # the controlled trial's own draws (no other stream moves)
         self.trial: list[tuple[int, float, bool, bool]] = []  # (child, time, treated, abuse family)
 
+    def retune(self) -> None:
+        """Intensive home help capacity after a dated change (places close as they empty)."""
+        self.set_norm_capacity(self.chain.scaled(self.p.home_help_capacity))
+
     def release(self, case: Case, leaving: str) -> None:
         """A home-help place or its waiting list, pending help ends and reviews, an open home-help episode."""
         self.home_help.release(case)

@@ -39,6 +39,11 @@ class Raad(Actor[RaadParams]):
         self.capacity_is(self.investigations)
         self.authority_cases: set[int] = set()  # case ids investigated for ending parental authority
 
+    def retune(self) -> None:
+        """Investigators and investigation capacity after a dated change."""
+        self.staff.resize(self.chain, self.chain.scaled(self.p.n_staff))
+        self.set_norm_capacity(round(len(self.staff) * self.p.investigations_per_staff))
+
     def release(self, case: Case, leaving: str) -> None:
         """An investigation place or a place on its waiting list."""
         self.investigations.release(case)

@@ -38,6 +38,11 @@ class VeiligThuis(Actor[VeiligThuisParams]):
         self.investigations = CapacityQueue[Case]("vt_investigation", round(len(self.staff) * self.p.investigations_per_staff))
         self.capacity_is(self.investigations)
 
+    def retune(self) -> None:
+        """Staff and investigation capacity after a dated change."""
+        self.staff.resize(self.chain, self.chain.scaled(self.p.n_staff))
+        self.set_norm_capacity(round(len(self.staff) * self.p.investigations_per_staff))
+
     def release(self, case: Case, leaving: str) -> None:
         """An investigation place or a place on its waiting list."""
         self.investigations.release(case)

@@ -56,6 +56,10 @@ def _value(dump: dict[str, Any], dotted: str) -> Any:
 
 
 def policy_changes(params: Params) -> list[str]:
-    """Dotted names of the levers, capacities and events that ``params`` sets away from their defaults."""
+    """Dotted names of the levers, capacities and events that ``params`` sets away from their defaults.
+
+    Any dated value counts (``raad.n_staff from 2023-01``): the chain no longer stays as it is.
+    """
     now, default = params.model_dump(), Params().model_dump()
-    return [name for name, info in iter_fields() if role(info) in POLICY_ROLES and _value(now, name) != _value(default, name)]
+    changed = [name for name, info in iter_fields() if role(info) in POLICY_ROLES and _value(now, name) != _value(default, name)]
+    return changed + [f"{name} from {entry.start}" for entry in params.timeline for name in entry.set]

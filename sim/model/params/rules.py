@@ -80,6 +80,10 @@ def violations(params: Params) -> list[str]:
             )
         elif not first <= incident.year <= last:
             problems.append(f"regelreflex.incidents[{i}].year {incident.year} is outside the simulated years {first}-{last}")
+    if not problems:  # dated values are checked against parameters that hold on their own
+        from sim.model.params import timeline
+
+        problems.extend(timeline.problems(params))
     return problems
 
 

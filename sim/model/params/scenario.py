@@ -20,12 +20,13 @@ from pydantic import BaseModel, ValidationError, model_validator
 
 from sim.model.params import rules
 from sim.model.params.actors import CareParams, CourtParams, GuardianParams, LocalTeamParams, RaadParams, VeiligThuisParams
-from sim.model.params.base import Section, bounds
+from sim.model.params.base import Section, bounds, field
 from sim.model.params.costs import CostParams
 from sim.model.params.families import OutcomeParams, PopulationParams, ReportingParams
 from sim.model.params.levers import ContradictionParams, RegelreflexParams, ShockParams
 from sim.model.params.professionals import DecisionParams, WorkloadParams
 from sim.model.params.run import InitialParams, RunParams
+from sim.model.params.timeline import TimelineEntry
 
 
 class Params(Section):
@@ -48,6 +49,9 @@ class Params(Section):
     regelreflex: RegelreflexParams = RegelreflexParams()
     shock: ShockParams = ShockParams()
     costs: CostParams = CostParams()
+    timeline: list[TimelineEntry] = field(
+        [], desc="dated parameter changes ([[timeline]] entries)", source="scenario input", role="event"
+    )
 
     @model_validator(mode="after")
     def _rules_across_sections(self) -> Params:
@@ -70,7 +74,7 @@ class Params(Section):
 
     def to_toml(self) -> str:
         """Render all resolved parameters as TOML (readable by :func:`load_scenario`)."""
-        return dump_toml(self.model_dump(mode="json"))
+        return dump_toml(self.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
 class ScenarioError(ValueError):
@@ -211,7 +215,12 @@ def _section_model(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseMode
     return model
 
 
+TIMELINE_FORM = 'allowed: [[timeline]] entries of from = "YYYY-MM", optionally until = "YYYY-MM", set = { "section.key" = value }'
+
+
 def _allowed(loc: tuple[Any, ...], root: type[BaseModel]) -> str:
+    if root is Params and loc and loc[0] == "timeline":
+        return TIMELINE_FORM
     model = _section_model(loc, root)
     name = loc[-1]
     if model is None or name not in model.model_fields:
@@ -311,6 +320,8 @@ def iter_fields(model: type[BaseModel] = Params, prefix: str = "") -> list[tuple
     """All leaf parameters as (dotted name, FieldInfo): the one list CLI help and sliders use."""
     rows: list[tuple[str, Any]] = []
     for name, info in model.model_fields.items():
+        if model is Params and name == "timeline":
+            continue  # not a parameter: dated values of the parameters (sim/model/params/timeline.py)
         ann = info.annotation
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             rows.extend(iter_fields(ann, f"{prefix}{name}."))
