@@ -220,3 +220,18 @@ def test_every_datable_parameter_takes_effect_from_its_month(name):
         if not all(a.equals(b) for a, b in zip(reference, result, strict=True)):
             return
     pytest.fail(f"{name}: dated values {tried} changed nothing (read only when the run starts?)")
+
+
+def test_the_report_marks_each_timeline_date_on_every_chart_over_time():
+    from sim.experiments.runs import replicate
+    from sim.reports.charts import figures
+
+    dated = _dated([{"from": "2016-07", "until": "2017-03", "set": {"raad.n_staff": 900}}])
+    charts = figures(replicate(dated, 1))
+    for name, fig in charts.items():
+        lines = sorted(s.x0 for s in fig.layout.shapes if s.line.dash == "dot" and s.x0 == s.x1 and s.line.color == "grey")
+        if name == "sankey":
+            assert not lines
+        else:
+            assert lines == pytest.approx([2016.5, 2017 + 2 / 12]), name  # from July 2016, reached in March 2017
+    assert not [s for s in figures(replicate(BASE, 1))["waiting"].layout.shapes if s.x0 == s.x1 and s.line.color == "grey"]

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from sim.experiments.runs import Replications
 from sim.experiments.targets import load_targets
+from sim.model.params import Params
 from sim.reports.labels import SANKEY_NODES, label, series_label, uncertainty
 from sim.reports.numbers import whole
 
@@ -261,7 +262,33 @@ def figures(reps: Replications, lang: str = "en") -> dict[str, go.Figure]:
             lang=lang,
             scale_y=100,
         )
+    for name, fig in figs.items():
+        if name != "sankey":
+            mark_timeline(fig, reps.params, lang)
     return figs
+
+
+def mark_timeline(fig: go.Figure, params: Params, lang: str = "en") -> None:
+    """A dotted vertical line at each timeline date (its month, as a decimal year), named by what changes then.
+
+    Yearly charts put a year's value at the year itself, so a change in January of 2023 sits on the
+    2023 point; a ramp is marked where it starts and where it ends.
+    """
+    for entry in params.timeline:
+        keys = ", ".join(entry.set)
+        dates = [(entry.start, "from" if lang != "nl" else "vanaf")]
+        if entry.until is not None:
+            dates.append((entry.until, "reached" if lang != "nl" else "bereikt"))
+        for date, word in dates:
+            year, month = (int(part) for part in date.split("-"))
+            fig.add_vline(
+                x=year + (month - 1) / 12,
+                line_dash="dot",
+                line_color="grey",
+                annotation_text=f"{word} {date}: {keys}",
+                annotation_position="top left",
+                annotation_font_size=9,
+            )
 
 
 def _costs(reps: Replications, lang: str) -> go.Figure:
