@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SCENARIOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -235,3 +236,61 @@ def test_the_report_marks_each_timeline_date_on_every_chart_over_time():
         else:
             assert lines == pytest.approx([2016.5, 2017 + 2 / 12]), name  # from July 2016, reached in March 2017
     assert not [s for s in figures(replicate(BASE, 1))["waiting"].layout.shapes if s.x0 == s.x1 and s.line.color == "grey"]
+
+
+# --- sweeps over a date -------------------------------------------------------------------------
+
+
+def _date_sweep(folder, factor: str, base: str = "legal_aid_from_2023", years: int = 10) -> Path:
+    path = folder / "when.toml"
+    path.write_text(
+        f'[sweep]\nbase = "{SCENARIOS / (base + ".toml")}"\ndesign = "full_factorial"\nreplications = 2\nseed = 5\n'
+        'outcomes = ["placements_started_per_year"]\n\n'
+        f"[overrides]\nrun = {{ scale = 0.002, years = {years}, warmup_years = 0 }}\n\n[levers]\n{factor}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_sweep_varies_the_year_a_dated_lever_starts(tmp_path):
+    from sim.experiments.sweeps import run_sweep
+    from sim.experiments.sweeps.design import make_design, point_overrides
+    from sim.experiments.sweeps.spec import load_sweep
+
+    path = _date_sweep(tmp_path, '"timeline.0.from" = { range = [2017, 2023], levels = 3 }')
+    sweep = load_sweep(path)
+    design = make_design(sweep)
+    assert list(design["timeline.0.from"]) == [2023, 2017, 2020, 2023]  # the base point first
+    starts = [point_overrides(sweep, row)["timeline"][0]["from"] for row in design.iloc[1:].to_dict("records")]
+    assert starts == ["2017-01", "2020-01", "2023-01"]
+    runs = run_sweep(path, out=tmp_path / "out").set_index(["point", "replication"])["placements_started_per_year"]
+    assert runs.loc[3].equals(runs.loc[0])  # the base's own date: the same runs, draw for draw
+    assert not runs.loc[1].equals(runs.loc[0])
+
+
+@pytest.mark.parametrize(
+    ("factor", "base", "expected"),
+    [
+        ('"timeline.0.from" = { values = ["2020-01"] }', "baseline", "the base scenario has no [[timeline]]"),
+        ('"timeline.3.from" = { values = ["2020-01"] }', "legal_aid_from_2023", "allowed: timeline.0 to timeline.0"),
+        ('"timeline.0.until" = { values = ["2020-01"] }', "legal_aid_from_2023", "is not a ramp"),
+        ('"timeline.0.from" = { values = [2020] }', "legal_aid_from_2023", 'different months "YYYY-MM"'),
+        ('"timeline.0.from" = { range = [2020.5, 2022] }', "legal_aid_from_2023", "whole years, rising"),
+    ],
+)
+def test_bad_date_factors_are_refused(tmp_path, factor, base, expected):
+    from sim.experiments.sweeps.spec import load_sweep
+
+    with pytest.raises(ScenarioError) as refused:
+        load_sweep(_date_sweep(tmp_path, factor, base))
+    assert expected in str(refused.value) and "levers.timeline" in str(refused.value)
+
+
+def test_a_date_outside_the_run_is_refused_before_anything_runs(tmp_path):
+    from sim.experiments.sweeps.design import check_points, make_design
+    from sim.experiments.sweeps.spec import load_sweep
+
+    sweep = load_sweep(_date_sweep(tmp_path, '"timeline.0.from" = { values = ["2019-01", "2031-01"] }', years=10))
+    with pytest.raises(ScenarioError) as refused:
+        check_points(sweep, make_design(sweep))
+    assert "2031-01" in str(refused.value)

@@ -89,6 +89,10 @@ def map_unit(f: Factor, u: np.ndarray, design: str) -> list[Any]:
 
 def base_value(sweep: Sweep, f: Factor) -> Any:
     """A factor's value in the base scenario (with the sweep's overrides)."""
+    if f.name.startswith("timeline."):
+        _, entry, part = f.name.split(".")
+        date = getattr(sweep.base.timeline[int(entry)], "start" if part == "from" else "until")
+        return int(date[:4]) if f.kind == "int" else date
     section, key = f.name.split(".", 1)
     return getattr(getattr(sweep.base, section), key)
 
@@ -107,12 +111,21 @@ def point_overrides(sweep: Sweep, row: dict[str, Any]) -> dict[str, Any]:
     """Nested scenario overrides for one design point (a row of :func:`make_design`; none for the base)."""
     if row["point"] == BASE_POINT:
         return {}
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Any] = {}
+    timeline = None
     for f in sweep.factors:
         value = row[f.name]
         value = value.item() if hasattr(value, "item") else value  # numpy scalar -> plain Python for pydantic strict
         section, key = f.name.split(".", 1)
+        if section == "timeline":  # a date of the base's timeline: the whole list, with this date changed
+            if timeline is None:
+                timeline = sweep.base.model_dump(mode="json", by_alias=True, exclude_none=True)["timeline"]
+            entry, part = key.split(".")
+            timeline[int(entry)][part] = f"{value}-01" if isinstance(value, int) else value
+            continue
         out.setdefault(section, {})[key] = value
+    if timeline is not None:
+        out["timeline"] = timeline
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -253,6 +254,42 @@ def _factor(origin: str, role: str, name: str, spec: FactorSpec, design: str) ->
     return Factor(name, role, kind, low=float(lo_num), high=float(hi_num), levels=levels)
 
 
+TIMELINE_FACTOR = re.compile(r"^timeline\.(\d+)\.(from|until)$")
+
+
+def _timeline_factor(origin: str, role: str, name: str, spec: FactorSpec, design: str, base: Params) -> Factor:
+    """A date of the base scenario's timeline as a factor: ``timeline.<entry>.from`` (or ``.until``).
+
+    ``values = ["2023-01", "2024-07"]`` (months) or ``range = [2022, 2025]`` (whole years, each
+    change then in January). Every point is validated as a scenario before anything runs.
+    """
+    key = short(f"{'levers' if role == 'lever' else 'uncertainties'}.{name}")
+    where = f"{origin}: key '{key}'"
+    match = TIMELINE_FACTOR.match(name)
+    assert match is not None
+    entry, part = int(match.group(1)), match.group(2)
+    if entry >= len(base.timeline):
+        raise ScenarioError(
+            f"{where}: the base scenario has {len(base.timeline)} [[timeline]] entries; allowed: timeline.0 to "
+            f"timeline.{len(base.timeline) - 1} (from or until)"
+            if base.timeline
+            else f"{where}: the base scenario has no [[timeline]]; allowed: a base scenario with dated values"
+        )
+    if part == "until" and base.timeline[entry].until is None:
+        raise ScenarioError(f"{where}: timeline[{entry}] is not a ramp (no until); allowed: timeline.{entry}.from")
+    if (spec.range is None) == (spec.values is None) or spec.levels is not None and spec.range is None:
+        raise ScenarioError(f'{where}: give range = [first year, last year] or values = ["YYYY-MM", ...]')
+    if spec.values is not None:
+        if not all(isinstance(v, str) for v in spec.values) or len(set(spec.values)) != len(spec.values):
+            raise ScenarioError(f'{where}: values must be different months "YYYY-MM" (got {short(spec.values)})')
+        return Factor(name, role, "values", values=tuple(spec.values))
+    lo, hi = spec.range  # type: ignore[misc]
+    if not (float(lo).is_integer() and float(hi).is_integer() and lo < hi):
+        raise ScenarioError(f"{where}: range = [{short(lo)}, {short(hi)}]: whole years, rising (the change in January of each)")
+    levels = spec.levels if spec.levels is not None else (3 if design == "full_factorial" else None)
+    return Factor(name, role, "int", low=float(lo), high=float(hi), levels=levels)
+
+
 def _check_design(origin: str, s: SweepSettings, n_factors: int) -> None:
     if n_factors == 0:
         raise ScenarioError(f"{origin}: a sweep needs at least one factor in [levers] or [uncertainties]")
@@ -322,6 +359,12 @@ def load_sweep(path: str | Path) -> Sweep:
             f"{path}: key 'sweep.base' = {short(s.base, quote=True)}: no such scenario file ({short(str(base_path), 300)})"
         )
     base = load_scenario(base_path).with_overrides(spec.overrides, origin=f"{path} [overrides]")
-    factors = [_factor(str(path), "lever", n, f, s.design) for n, f in spec.levers.items()]
-    factors += [_factor(str(path), "uncertainty", n, f, s.design) for n, f in spec.uncertainties.items()]
+
+    def factor(role: str, name: str, f: FactorSpec) -> Factor:
+        if TIMELINE_FACTOR.match(name):
+            return _timeline_factor(str(path), role, name, f, s.design, base)
+        return _factor(str(path), role, name, f, s.design)
+
+    factors = [factor("lever", n, f) for n, f in spec.levers.items()]
+    factors += [factor("uncertainty", n, f) for n, f in spec.uncertainties.items()]
     return Sweep(path, s, base, tuple(factors), _check_outcomes(str(path), s.outcomes))

@@ -18,7 +18,8 @@ from sim.model.params import Params
 
 
 def _flat(overrides: dict[str, Any]) -> dict[str, Any]:
-    return {f"{s}.{k}": v for s, keys in overrides.items() for k, v in keys.items()}
+    flat = {f"{s}.{k}": v for s, keys in overrides.items() if isinstance(keys, dict) for k, v in keys.items()}
+    return flat | {s: v for s, v in overrides.items() if not isinstance(v, dict)}  # the timeline, whole
 
 
 def run_chunk(tasks: list[dict[str, Any]], base: dict[str, Any], runs_dir: str, outcomes: list[str]) -> list[dict[str, Any]]:
