@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import runpy
 import threading
+import time
 import tomllib
 import uuid
 from pathlib import Path
 
 import ipyvuetify as v
+import plotly.graph_objects as go  # noqa: F401  (before BaseFigureWidget: plotly sets its widgets up on import)
 import pytest
 import solara
+from plotly.basewidget import BaseFigureWidget
 from solara.server import kernel
 from solara.server.kernel_context import VirtualKernelContext
 
@@ -25,10 +28,13 @@ TINY = {"run.scale": 0.002, "run.years": 2, "run.seed": 11}  # a run of about a 
 
 
 @pytest.fixture
-def dash():
+def dash(monkeypatch):
     """The page in a fresh Solara session (its own reactive state and tasks), on tiny runs."""
+    monkeypatch.setattr(app, "OPENING", dict(TINY))  # the opening baseline: a tiny run too, cached after the first
+    prefill_baseline()
     # a unique id: Solara keys its per-session state by it, and a closed session's listeners must not see ours
     context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+    before = set(threading.enumerate())
     try:
         with context:
             app.edits.set(dict(TINY))
@@ -37,8 +43,23 @@ def dash():
             _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
             yield rc
     finally:
+        # a page's task that ends after its session closed would render into closed widgets
+        join_page_threads(before)
         with context:
             context.close()
+
+
+def join_page_threads(before: set[threading.Thread], timeout: float = 60) -> None:
+    """Wait for the page's task threads started since ``before`` (the opening baseline's, a run's) to end."""
+    for thread in set(threading.enumerate()) - before:
+        if "<lambda>" in thread.name:  # Solara's task threads, not the pool's own
+            thread.join(timeout)
+
+
+def prefill_baseline() -> None:
+    """The opening baseline in the server's cache, run here: a test's own runs then have the pool to themselves."""
+    params = app.opening_params()
+    dr.shared_baseline(params, lambda: app.Done(params, dr.simulate(params), baseline=True))
 
 
 def _button(rc, text: str):
@@ -55,10 +76,28 @@ def _click_and_wait(rc, text: str, task, timeout: float = 120) -> None:
     assert task.finished, (task.error, task.exception)
 
 
-def _plotly_titles(rc) -> list[str]:
-    import plotly.graph_objects as go  # noqa: F401  (FigureWidget lives in plotly)
-    from plotly.basewidget import BaseFigureWidget
+def _wait(condition, timeout: float = 120) -> None:
+    """Poll ``condition`` until it holds (the page's background threads render on their own)."""
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.05)
 
+
+def _texts(rc) -> str:
+    """Every text the page shows in widgets (labels, texts, HTML)."""
+    out = []
+    for w in rc.find(v.Html).widgets + rc.find(v.Alert).widgets:
+        out.append(str(w.children))
+    for w in rc.find(v.TextField).widgets + rc.find(v.Slider).widgets:
+        out.append(str(w.label))
+    import ipywidgets
+
+    out += [str(w.value) for w in rc.find(ipywidgets.HTML).widgets]
+    return "\n".join(out)
+
+
+def _plotly_titles(rc) -> list[str]:
     return [w.layout.title.text for w in rc.find(BaseFigureWidget).widgets]
 
 
@@ -82,12 +121,42 @@ def test_every_lever_has_a_control_generated_from_the_parameters(dash):
     assert dash.find(v.Select).widget.items == list(dp.presets())
 
 
+def _titles_start(rc, text: str) -> bool:
+    return any(t and t.startswith(text) for t in _plotly_titles(rc))
+
+
+def test_the_page_opens_showing_the_baseline_computed_once(monkeypatch):
+    monkeypatch.setattr(app, "OPENING", dict(TINY))
+    monkeypatch.setattr(dr, "_baselines", {})  # a server that has not computed it yet: the page runs it in the pool
+    context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+    before = set(threading.enumerate())
+    try:
+        with context:
+            app.edits.set(dict(TINY))
+            _box, dash = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+            _check_opening(dash)
+    finally:
+        join_page_threads(before)
+        with context:
+            context.close()
+
+
+def _check_opening(dash) -> None:
+    # no "Press Run": the opening settings' baseline is computed (once per server) and shown
+    assert app.baseline_task.pending
+    _wait(lambda: _titles_start(dash, "The chain: mean yearly flows"))
+    assert app.baseline_task.value.baseline and app.baseline_task.value.params == app.opening_params()
+    assert "Baseline: the defaults" in _texts(dash)
+    shared = app.baseline_task.value.reps
+    app.baseline_task(app.opening_params(), app._this_session())  # another session: the cached result, not a new run
+    _wait(lambda: app.baseline_task.finished)
+    assert app.baseline_task.value.reps is shared
+
+
 def test_run_shows_progress_then_charts_and_a_new_run_updates_them(dash):
-    assert dash.find(meta_ref="not-run")
-    assert not _plotly_titles(dash)
     _click_and_wait(dash, "Run", app.run_task)
-    dash.find(meta_ref="not-run").assert_empty()
-    assert "The chain: mean yearly flows" in _plotly_titles(dash)
+    _wait(lambda: _titles_start(dash, "The chain: mean yearly flows"))
+    assert "Last run" in _texts(dash)
     first = app.run_task.value
     assert first.params.run.seed == 11
     # change a lever and run again without reloading: a new result with the new settings
@@ -103,10 +172,28 @@ def test_compare_with_baseline_shows_the_paired_differences(dash):
     app.n_reps.set(2)
     _click_and_wait(dash, "Run", app.run_task)
     _click_and_wait(dash, "Compare with baseline", app.compare_task)
-    # open the comparison tab, the last one (tabs render lazily)
-    dash.find(v.Tabs).widget.v_model = len(dash.find(v.Tab).widgets) - 1
-    assert "What the lever did: change relative to baseline" in _plotly_titles(dash)
+    # Compare opens its own tab: small multiples (one panel per outcome) and a table for people
+    assert app.tab.value == app.COMPARE_TAB
+    _wait(lambda: _titles_start(dash, "B − A per outcome, with the 95 % interval of the paired difference, 2 paired"))
     assert len(app.compare_task.value.current.seeds) == 2
+    shown = _texts(dash)
+    assert "Placements started" in shown and "A: baseline" in shown and "change (B − A) / |A|" in shown
+    for raw in ("a_mean", "ci_low", "ci_high", "placements_started_per_year", "95 % t-intervals"):
+        assert raw not in shown
+    assert " %" in shown  # the change as a percentage, not a fraction
+
+
+def test_compare_pressed_before_the_run_finishes_shows_its_result(dash):
+    app.n_reps.set(2)
+    before = set(threading.enumerate())
+    _button(dash, "Run").click()
+    assert app.run_task.pending
+    _button(dash, "Compare with baseline").click()  # while the run is still going
+    for thread in set(threading.enumerate()) - before:
+        if not isinstance(thread, threading._DummyThread):
+            thread.join(180)
+    assert app.run_task.finished and app.compare_task.finished, (app.compare_task.exception, app.run_task.exception)
+    _wait(lambda: _titles_start(dash, "B − A per outcome"))
 
 
 def test_an_unexpected_error_in_a_view_becomes_a_message_not_a_traceback(dash, monkeypatch):
@@ -115,8 +202,7 @@ def test_an_unexpected_error_in_a_view_becomes_a_message_not_a_traceback(dash, m
 
     monkeypatch.setattr(app, "figures", broken)
     _click_and_wait(dash, "Run", app.run_task)
-    alert = dash.find(v.Alert, children=["This part of the page could not be shown: figure builder broke"])
-    assert alert
+    _wait(lambda: dash.find(v.Alert, children=["This part of the page could not be shown: figure builder broke"]).widgets)
     assert _button(dash, "Run")  # the sidebar still works
 
 
@@ -184,6 +270,37 @@ def test_language_switch_changes_the_labels(dash):
     dash.find(v.Switch).widget.v_model = True
     assert _button(dash, "Start")
     assert dash.find(v.ExpansionPanelHeader, children=["Tegenspraak"])
+
+
+def test_the_dutch_switch_translates_field_names_tables_and_legends(dash):
+    _wait(lambda: _titles_start(dash, "The chain"))
+    dash.find(v.Switch).widget.v_model = True
+    _wait(lambda: _titles_start(dash, "De keten"))
+    shown = _texts(dash)
+    assert "Schaal (deel van de kinderen gesimuleerd)" in shown  # a field name
+    assert "uitkomst" in shown and "Gestarte uithuisplaatsingen" in shown  # the headline table
+    assert "toegestaan" in shown
+    app.tab.set(list(app.TABS).index("tab_waiting"))  # legends and the Dutch figures' notes
+    _wait(lambda: _titles_start(dash, "Wachtlijsten"))
+    figures = dash.find(BaseFigureWidget).widgets
+    names = [t.name for w in figures for t in w.data if t.name]
+    notes = [a.text for w in figures for a in w.layout.annotations]
+    assert "Wachtend op de Raad" in names and "Gezinnen per jeugdbeschermer" in names
+    assert notes and all("Dutch figure" not in n for n in notes) and any("Nederlands cijfer" in n for n in notes)
+
+
+def test_sliders_show_their_value_and_the_allowed_range_is_in_the_text(dash):
+    sliders = [w.label for w in dash.find(v.Slider).widgets]
+    assert any(label.startswith("Voice of parents, child and network: ") for label in sliders), sliders
+    assert "allowed: 0.0005 – 1" in _texts(dash)
+
+
+def test_no_part_of_the_page_loads_katex_or_anything_from_a_cdn(dash):
+    # solara.Markdown asks the browser for KaTeX on every page (through the server's CDN proxy, which
+    # fetches it from the internet): the page uses none
+    _wait(lambda: _titles_start(dash, "The chain"))
+    templates = [str(w.template) for w in dash.find(v.VuetifyTemplate).widgets]
+    assert not any("katex" in t for t in templates)
 
 
 def test_the_app_file_exposes_the_page():
@@ -257,7 +374,9 @@ def test_comparison_uses_the_same_seeds_and_the_defaults_as_baseline():
     assert seen[-1] == 1.0 and seen == sorted(seen)
     row = result.differences.set_index("outcome").loc["unwarranted_placements_per_year"]
     assert row["ci_low"] <= row["difference"] <= row["ci_high"]
-    assert len(dr.compare_figure(result.differences).data[0].y) == len(dr.COMPARED)
+    figure = dr.compare_figure(result.differences, 2)
+    assert len(figure.data) == len(dr.COMPARED)  # one panel (bar) per outcome, each on its own axis
+    assert len({bar.xaxis for bar in figure.data}) == len(dr.COMPARED)
 
 
 def test_cancel_stops_a_run_between_months():

@@ -90,7 +90,7 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
         outside = []  # the page must work offline: no request may leave this machine
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None)
         page.goto(server)
-        expect(page.get_by_text("Press Run to simulate these settings.")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Baseline: the defaults")).to_be_visible(timeout=60_000)
         run = page.get_by_role("button", name="Run", exact=True)
 
         # small run, and a lever: a fifth of the Raad's investigators
@@ -104,7 +104,7 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
         expect(page.get_by_text("Simulating").first.or_(sankey.first)).to_be_visible(timeout=30_000)
         expect(sankey.first).to_be_visible(timeout=120_000)
         expect(page.get_by_text("Last run")).to_be_visible()
-        table = page.locator(".v-data-table").first
+        table = page.locator(".headline-table").first
         first = table.inner_text()
 
         # an invalid value is refused with a message naming key and range, and Run is disabled
@@ -121,9 +121,9 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
         assert table.inner_text() != first
 
         # compare with the baseline (same seeds), shown in its tab
-        page.get_by_role("button", name="Compare with baseline").click()
-        page.get_by_role("tab", name="Compare with baseline").click()
-        expect(page.get_by_text("What the lever did")).to_be_visible(timeout=180_000)
+        page.get_by_role("button", name="Compare with baseline").click()  # opens its tab
+        expect(page.get_by_text("B − A per outcome:")).to_be_visible(timeout=180_000)
+        expect(page.locator(".compare-table")).to_contain_text("Placements started")
 
         # download the scenario: it loads and holds the lever as set
         with page.expect_download() as download:
@@ -148,7 +148,7 @@ def test_bad_input_is_refused_in_the_box_and_reset_restores_the_page_in_chromium
         errors: list[str] = []  # uncaught errors in the page's own scripts
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(server)
-        expect(page.get_by_text("Press Run to simulate these settings.")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Baseline: the defaults")).to_be_visible(timeout=60_000)
         run = page.get_by_role("button", name="Run", exact=True)
         message = page.locator(".settings-error")
         scale = page.locator(".ctl-run-scale input")
@@ -166,7 +166,7 @@ def test_bad_input_is_refused_in_the_box_and_reset_restores_the_page_in_chromium
 
         # Reset: the boxes show the preset's values again, the message goes, and Run is enabled
         page.get_by_role("button", name="Reset to preset").click()
-        expect(scale).to_have_value("0.005", timeout=10_000)
+        expect(scale).to_have_value("0.02", timeout=10_000)
         expect(page.locator(".ctl-run-seed input")).not_to_have_value("2.5")
         expect(message).to_be_hidden()
         expect(run).to_be_enabled()
@@ -184,6 +184,82 @@ def test_bad_input_is_refused_in_the_box_and_reset_restores_the_page_in_chromium
         page.screenshot(path=str(ARTIFACTS / "dashboard-bad-input.png"), full_page=True)
         browser.close()
     assert errors == [], f"errors in the page: {errors[:5]}"
+
+
+VIEWS = (
+    "The chain (de keten)",
+    "Stocks and flows",
+    "Bermuda triangle",
+    "Children's outcomes",
+    "Waiting lists and caseloads",
+    "Equity (shock)",
+    "Costs",
+)
+
+
+def test_opens_on_the_baseline_every_view_compare_invalid_value_and_dutch_in_chromium(server):
+    """Opens on the baseline; each view draws; Compare before Run ends; a refused value; Dutch; no errors, nothing fetched outside."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        outside, failed, cdn = [], [], []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None)
+        page.on("request", lambda r: cdn.append(r.url) if "katex" in r.url or "mermaid" in r.url else None)
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto(server)
+        # it opens showing the baseline (computed once by the server), not "Press Run"
+        expect(page.get_by_text("Baseline: the defaults")).to_be_visible(timeout=120_000)
+        plots = page.locator(".js-plotly-plot")
+        for view in VIEWS:
+            page.get_by_role("tab", name=view).click()
+            if view == "Equity (shock)":
+                expect(page.get_by_text("No financial shock in these settings")).to_be_visible(timeout=30_000)
+            else:
+                expect(plots.first).to_be_visible(timeout=60_000)
+        # slider values are shown
+        page.get_by_text("Contradiction (tegenspraak)").click()
+        expect(page.get_by_text("Voice of parents, child and network: ")).to_be_visible()
+
+        # an invalid value: refused with the key and its allowed range, wrapped in the sidebar
+        _type(page, "run-scale", "5")
+        message = page.locator(".settings-error")
+        expect(message).to_contain_text("run.scale", timeout=10_000)
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_disabled()
+        box, drawer = message.bounding_box(), page.locator("nav").first.bounding_box()
+        assert box["x"] + box["width"] <= drawer["x"] + drawer["width"] + 1, "the message widened the sidebar"
+        _type(page, "run-scale", "0.002")
+        _type(page, "run-years", "2")
+        expect(message).to_be_hidden(timeout=10_000)
+
+        # Compare pressed while a run is still going: both finish, the comparison shows in its tab
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.get_by_role("button", name="Compare with baseline").click()
+        expect(page.get_by_text("B − A per outcome:")).to_be_visible(timeout=240_000)
+        expect(page.locator(".compare-table")).to_contain_text("Placements started")
+        assert "a_mean" not in page.locator(".compare-table").inner_text()
+
+        # the Dutch switch: page text, field names and tables
+        page.get_by_text("Nederlands").first.click()
+        expect(page.get_by_text("Vergelijk met de basis")).to_be_visible(timeout=10_000)
+        expect(page.locator(".compare-table")).to_contain_text("Gestarte uithuisplaatsingen")
+        expect(page.get_by_text("Schaal (deel van de kinderen gesimuleerd)")).to_be_visible()
+        page.get_by_role("tab", name="Wachtlijsten en caseload").click()
+        expect(page.get_by_text("Wachtend op de Raad").first).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-views.png"), full_page=True)
+        browser.close()
+    assert outside == [], f"the page fetched from outside this machine: {outside[:5]}"
+    assert cdn == [], f"the page asked for KaTeX or mermaid (solara.Markdown): {cdn[:5]}"
+    assert failed == [], f"requests that failed: {failed[:5]}"
+    # Known, reported: Solara's front end logs "no comm channel defined" when a chart widget the server has
+    # already replaced (a new run, the language switch) still sends a message; every other console error fails
+    known = "no comm channel defined"
+    print(f"\nconsole: {errors.count(known)} x '{known}'")
+    assert [e for e in errors if e != known] == [], f"console errors: {errors[:5]}"
 
 
 def _rss_mb(root: int) -> float:
@@ -217,7 +293,7 @@ def test_ten_concurrent_sessions_queue_for_one_slot_all_finish_and_are_freed(tmp
             for page in pages:
                 page.goto(url)
             for page in pages:
-                expect(page.get_by_text("Press Run to simulate these settings.")).to_be_visible(timeout=120_000)
+                expect(page.get_by_text("Baseline: the defaults")).to_be_visible(timeout=120_000)
                 _type(page, "run-scale", "0.002")
                 _type(page, "run-years", "3")
             idle = _rss_mb(pid)

@@ -19,47 +19,73 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 import solara
 import solara.lab
 
 from sim.dashboard import controls as dp
 from sim.dashboard.pool import RunCancelled, shared_pool
 from sim.dashboard.runs import (
-    COMPARED,
     Comparison,
     compare_figure,
     compare_in_slot,
+    compare_table,
+    estimate_seconds,
     figures,
+    headline_table,
+    record_seconds,
     results_csv,
+    shared_baseline,
     simulate_in_slot,
     summary_csv,
 )
 from sim.experiments.runs import Replications
 from sim.model.params import Params, ScenarioError
 from sim.model.params.scenario import short
-from sim.reports.labels import label, outcome_label
+from sim.reports.labels import label, param_label, uncertainty
+
+# The settings a page opens with; the baseline of these is computed once per server and shown at once.
+OPENING: dict[str, Any] = {"run.scale": dp.DASHBOARD_SCALE}
 
 preset = solara.reactive(dp.DEFAULT_PRESET)
-edits: solara.Reactive[dict[str, Any]] = solara.reactive({"run.scale": dp.DASHBOARD_SCALE})
+edits: solara.Reactive[dict[str, Any]] = solara.reactive(dict(OPENING))
 # box -> (the text typed, why it was not taken); the box keeps showing the refused text, so the
 # page never shows one value while it would run another
 rejected: solara.Reactive[dict[str, tuple[str, str]]] = solara.reactive({})
 queue_place = solara.reactive(0)  # runs ahead of this session's while it waits for a slot in the pool
 lang = solara.reactive("en")
 n_reps = solara.reactive(3)
+tab = solara.reactive(0)  # the view shown; Compare opens its own tab
 
-HEADLINE = (
-    "ots_starts_per_year",
-    "placements_started_per_year",
-    "unwarranted_placements_per_year",
-    "missed_children_per_year",
-    "children_waiting_for_guardian",
-    "cost_per_year_meur",
-)
+# The views: tab label -> the figures in it (sim.dashboard.runs.figures); the comparison is the last tab.
+TABS = {
+    "tab_chain": ("sankey",),
+    "tab_time": ("stocks", "flows"),
+    "tab_bermuda": ("bermuda",),
+    "tab_children": ("wellbeing", "outcomes"),
+    "tab_waiting": ("waiting", "caseload"),
+    "tab_equity": ("equity",),
+    "tab_costs": ("costs",),
+}
+COMPARE_TAB = len(TABS)
+
+# Why: a long refused value or message must wrap inside the sidebar, never widen it over the charts or be cut
+# off; a chart's box says it is being drawn until plotly's own (opaque) plot covers the text.
+CSS = """
+.settings-error pre { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 100%; margin: 0; }
+.settings-error { max-width: 100%; overflow-wrap: anywhere; }
+.chart-box { position: relative; min-height: 420px; }
+.chart-box::before { position: absolute; top: 45%; left: 0; right: 0; text-align: center; color: #888; z-index: 0;
+  content: "Drawing the chart…"; }
+.chart-box.nl::before { content: "De grafiek wordt getekend…"; }
+.chart-box > * { position: relative; z-index: 1; }
+.ketensim-table td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.ketensim-table th, .ketensim-table td { border: 1px solid #ccc; padding: 3px 8px; }
+.ketensim-table { border-collapse: collapse; margin: 0.4em 0 0.8em; font-size: 0.92em; }
+.ketensim-table th { background: #f2f2f2; text-align: left; }
+"""
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a new run is a new result
@@ -68,6 +94,24 @@ class Done:
 
     params: Params
     reps: Replications
+    baseline: bool = False  # the server's shared opening baseline, not a run of this session
+    figs: dict[str, dict[str, Any]] = field(default_factory=dict)  # its figures by language, built once
+
+
+def _figures(done: Done, lang: str) -> dict[str, Any]:
+    """The figures of ``done`` in ``lang``, built once (the shared baseline's for every session)."""
+    if lang not in done.figs:
+        done.figs[lang] = figures(done.reps, lang)
+    return done.figs[lang]
+
+
+def _prepare(done: Done) -> Done:
+    """Build the figures in the run's own thread, so the page shows them at once; a failure shows when it renders."""
+    try:
+        _figures(done, lang.value)
+    except Exception:  # noqa: BLE001  (Views shows the message, through Guarded)
+        pass
+    return done
 
 
 def _progress(task: Any) -> Callable[[float], None]:
@@ -102,18 +146,28 @@ def _this_session() -> Session:
     return Session(kernel_context.get_current_context().id, solara.kernel_closed_event())
 
 
-def _in_pool(task: Any, session: Session, job: Callable[..., Any], *args: Any) -> Any:
-    """Run ``job`` in the server's pool for ``session``: queue place, progress, and stop on Cancel or session end."""
-    owner, closed = session.id, session.closed  # closed: set when the tab is closed or the session culled
+def _in_pool(task: Any, session: Session, job: Callable[..., Any], *args: Any, owner: str | None = None) -> Any:
+    """Run ``job`` in the server's pool for ``session``: queue place, progress, and stop on Cancel or session end.
+
+    ``owner`` is who holds the slot (default: the session; the shared baseline holds its own, so a session's
+    Run does not wait for the baseline it shares with others). Returns the result and the seconds it ran
+    (time in the queue left out, for the page's estimate of how long a run takes).
+    """
+    closed = session.closed  # set when the tab is closed or the session culled
+    report, running = _progress(task), [0.0]
 
     def keep_going() -> bool:
         return task.is_current() and not closed.is_set()
 
+    def progress(share: float) -> None:
+        running[0] = running[0] or time.monotonic()  # the first report comes once the run holds a slot
+        report(share)
+
     start, outcome = time.monotonic(), "failed"
     try:
-        result = shared_pool().run(owner, job, args, queue_place.set, _progress(task), keep_going)
+        result = shared_pool().run(owner or session.id, job, args, queue_place.set, progress, keep_going)
         outcome = "finished"
-        return result
+        return result, time.monotonic() - (running[0] or start)
     except RunCancelled:
         outcome = "stopped"
         raise
@@ -181,17 +235,43 @@ solara.lab.on_kernel_start(_session_started)
 @solara.lab.task
 def run_task(params: Params, session: Session) -> Done:
     """One run with the current settings, in the server's pool."""
-    done = Done(params, _in_pool(run_task, session, simulate_in_slot, params))
+    reps, seconds = _in_pool(run_task, session, simulate_in_slot, params)
+    record_seconds(params, 1, seconds)
+    done = Done(params, reps)
     _results.add(done)
-    return done
+    return _prepare(done)
 
 
 @solara.lab.task
 def compare_task(params: Params, reps: int, session: Session) -> Comparison:
     """Baseline and current settings with the same seeds, in the server's pool."""
-    result = _in_pool(compare_task, session, compare_in_slot, params, reps)
+    result, seconds = _in_pool(compare_task, session, compare_in_slot, params, reps)
+    record_seconds(params, 2 * reps, seconds)
     _results.add(result)
     return result
+
+
+def opening_params() -> Params:
+    """The settings a page opens with (the default preset at the dashboard's scale)."""
+    return dp.resolve(dp.DEFAULT_PRESET, OPENING)
+
+
+@solara.lab.task
+def baseline_task(params: Params, session: Session) -> Done:
+    """The opening baseline: from the server's cache, or run once in the pool for every session that waits for it."""
+
+    def compute() -> Done:
+        reps, seconds = _in_pool(baseline_task, session, simulate_in_slot, params, owner="shared baseline")
+        record_seconds(params, 1, seconds)
+        return Done(params, reps, baseline=True)
+
+    return _prepare(shared_baseline(params, compute))
+
+
+def _open_with_baseline() -> None:
+    """On a page's first render: show the cached baseline, or start computing it."""
+    if baseline_task.value is None and not baseline_task.pending:
+        baseline_task(opening_params(), _this_session())
 
 
 def _current() -> tuple[Params | None, str | None]:
@@ -245,19 +325,35 @@ def _choose_preset(name: str) -> None:
     preset.value = name
 
 
+def _shown(value: Any) -> str:
+    """A control's current value as its label shows it."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 @solara.component
 def ControlInput(control: dp.Control, base: Params) -> None:
-    """One parameter input; its value is the user's edit or else the preset's value."""
+    """One parameter input; its value is the user's edit or else the preset's value.
+
+    A slider's label shows its value; the allowed range is on the line below, which wraps, so a
+    narrow sidebar never cuts it off.
+    """
     name = control.name
     value = edits.value.get(name, dp.get(base, name))
-    key = name.split(".", 1)[1]
-    text = f"{key} ({control.range_text})" if control.range_text else key
+    text = param_label(name, lang.value)
     css = f"ctl-{name.replace('.', '-')}"  # a CSS class for the browser test, a ref for solara.render tests
     with solara.Column(gap="0px", classes=[css]).meta(ref=css):
         if control.kind == "slider" and isinstance(value, int | float):
             step = (control.hi - control.lo) / 100  # type: ignore[operator]
             solara.SliderFloat(
-                text, value=float(value), min=control.lo, max=control.hi, step=step, on_value=lambda v: _set(name, v)
+                f"{text}: {_shown(value)}",
+                value=float(value),
+                min=control.lo,
+                max=control.hi,
+                step=step,
+                on_value=lambda v: _set(name, v),
+                thumb_label="always",
             )
         elif control.kind in ("slider", "float", "int"):
             # A text box parsed here, not solara.InputFloat/InputInt: "nan" parses to a float that
@@ -277,7 +373,11 @@ def ControlInput(control: dp.Control, base: Params) -> None:
         else:
             shown = value if isinstance(value, str) else dp.toml_text(value)
             solara.InputText(text + " (TOML)", value=shown, on_value=lambda v: _set(name, v))
-        solara.Text(control.description, style={"font-size": "0.75em", "color": "#666"})
+        allowed = f"{label('allowed', lang.value)}: {control.range_text}. " if control.range_text else ""
+        solara.Text(
+            f"{allowed}{name} — {control.description}",
+            style={"font-size": "0.75em", "color": "#666", "overflow-wrap": "anywhere"},
+        )
 
 
 @solara.component
@@ -302,37 +402,50 @@ def Progress(task: Any) -> None:
         solara.ProgressLinear(value=pct)
 
 
+def _compare(params: Params) -> None:
+    compare_task(params, n_reps.value, _this_session())
+    tab.set(COMPARE_TAB)  # the answer opens where it will appear
+
+
+def _cancel() -> None:
+    for task in (run_task, compare_task):
+        if task.pending:
+            task.cancel()
+
+
 @solara.component
 def SidebarContent(params: Params | None, error: str | None) -> None:
-    """Preset, levers, run and compare buttons, downloads."""
+    """Preset, levers, run and compare buttons, how long they take, downloads."""
     solara.Switch(label=label("language", lang.value), value=lang.value == "nl", on_value=lambda v: lang.set("nl" if v else "en"))
     solara.Select(label("preset", lang.value), values=list(dp.presets()), value=preset.value, on_value=_choose_preset)
     solara.Button(label("reset", lang.value), on_click=lambda: _choose_preset(preset.value), text=True)
-    with solara.Column():  # always present, so a message does not shift (and rebuild) the inputs below
+    with solara.Column(style={"max-width": "100%"}):  # always present, so a message does not shift (and rebuild) the inputs below
         if error:
             solara.Error(label("invalid", lang.value), children=[solara.Preformatted(error)], classes=["settings-error"]).meta(
                 ref="settings-error"
             )
-    busy = run_task.pending or compare_task.pending
     with solara.Row():
         solara.Button(
             label("run", lang.value),
             on_click=lambda: run_task(params, _this_session()),
-            disabled=params is None or busy,
+            disabled=params is None or run_task.pending,
             color="primary",
         )
-        solara.Button(
-            label("cancel", lang.value),
-            on_click=lambda: run_task.cancel() if run_task.pending else compare_task.cancel(),
-            disabled=not busy,
-        )
+        solara.Button(label("cancel", lang.value), on_click=_cancel, disabled=not (run_task.pending or compare_task.pending))
+    with solara.Column(classes=["run-estimate"]):
+        if params is not None:
+            run_s, compare_s = estimate_seconds(params), estimate_seconds(params, 2 * n_reps.value)
+            solara.Text(
+                label("estimate", lang.value).format(run=f"{run_s:.0f}", compare=f"{compare_s:.0f}"),
+                style={"font-size": "0.8em", "color": "#555"},
+            )
     Progress(run_task)
     Progress(compare_task)
-    solara.SliderInt(label("reps", lang.value), value=n_reps, min=2, max=10)
+    solara.SliderInt(f"{label('reps', lang.value)}: {n_reps.value}", value=n_reps, min=2, max=10, thumb_label="always")
     solara.Button(
         label("compare", lang.value),
-        on_click=lambda: compare_task(params, n_reps.value, _this_session()),
-        disabled=params is None or busy,
+        on_click=lambda: _compare(params),  # type: ignore[arg-type]
+        disabled=params is None or compare_task.pending,
         outlined=True,
     )
     with solara.Column():
@@ -353,71 +466,94 @@ def _preset_or_defaults() -> Params:
         return Params()
 
 
-def _headline(reps: Replications, lang: str) -> pd.DataFrame:
-    summary = reps.summary()
-    return pd.DataFrame(
-        {
-            label("col_outcome", lang): [outcome_label(h, lang) for h in HEADLINE],
-            label("col_value", lang): [round(float(summary[h].mean()), 1) for h in HEADLINE],
-        }
-    )
+@solara.component
+def Note(text: str, classes: list[str] | None = None) -> None:
+    """A paragraph of plain text (not solara.Markdown: that loads KaTeX from the CDN path on every page)."""
+    solara.Text(text, classes=classes or [], style={"display": "block", "margin": "0.4em 0"})
 
 
 @solara.component
-def Views(done: Done, stale: bool) -> None:
-    """The run's charts in tabs."""
-    figs = solara.use_memo(lambda: figures(done.reps, lang.value), dependencies=[done, lang.value])
-    run = done.params.run
-    solara.Markdown(
-        f"**{label('last_run', lang.value)}**: seed {run.seed}, scale {run.scale}, "
-        f"{run.start_year}–{run.start_year + run.years - 1}; counts are national (divided by scale)."
+def RunHeader(done: Done, stale: bool) -> None:
+    """What the charts show (the shared baseline or this session's last run), its headline numbers, downloads."""
+    run, nl = done.params.run, lang.value
+    settings = label("run_settings", nl).format(
+        seed=run.seed, scale=f"{run.scale:g}", first=run.start_year, last=run.start_year + run.years - 1
     )
+    title = label("baseline_run", nl) if done.baseline else label("last_run", nl)
+    Note(f"{title}: {settings}", classes=["run-header"])
     # Fixed positions (the warning sits in an always-present column): a child that appears
-    # would shift the charts' keys and make Solara rebuild every plotly widget, ~5 MB each.
+    # would shift the charts' keys and make Solara rebuild every plotly widget.
     with solara.Column():
         if stale:
-            solara.Warning(label("stale", lang.value))
-    solara.DataFrame(_headline(done.reps, lang.value), items_per_page=10)
+            solara.Warning(label("stale", nl))
+    solara.HTML(unsafe_innerHTML=headline_table(done.reps, nl))
     with solara.Row():
-        solara.FileDownload(results_csv(done.reps), filename="yearly.csv", label=label("download_csv", lang.value))
-        solara.FileDownload(summary_csv(done.reps), filename="summary.csv", label=label("download_summary", lang.value))
-    tabs = {
-        "tab_chain": ["sankey"],
-        "tab_time": ["stocks", "flows"],
-        "tab_bermuda": ["bermuda"],
-        "tab_children": ["wellbeing", "outcomes"],
-        "tab_waiting": ["waiting", "caseload"],
-        "tab_equity": ["equity"],
-        "tab_costs": ["costs"],
-    }
-    with solara.lab.Tabs(lazy=True).key("views"):
-        for tab, names in tabs.items():
-            with solara.lab.Tab(label(tab, lang.value)):
-                if tab == "tab_bermuda":
-                    solara.Markdown(label("errors_explained", lang.value))
-                for name in names:
-                    if name in figs:
-                        solara.FigurePlotly(figs[name])
-                    elif name == "equity":
-                        solara.Info(label("no_equity", lang.value))
+        solara.FileDownload(results_csv(done.reps), filename="yearly.csv", label=label("download_csv", nl))
+        solara.FileDownload(summary_csv(done.reps), filename="summary.csv", label=label("download_summary", nl))
+
+
+@solara.component
+def Drawing(text_key: str = "drawing") -> None:
+    """A loading state: an indeterminate bar and what is being done."""
+    with solara.Column(classes=["loading"]):
+        solara.ProgressLinear(True)
+        solara.Text(label(text_key, lang.value))
+
+
+@solara.component
+def ViewTab(names: tuple[str, ...], figs: dict[str, Any] | None) -> None:
+    """One view's charts, or a loading state while they are built."""
+    if figs is None:
+        Drawing()
+        return
+    for name in names:
+        if name in figs:
+            with solara.Column(classes=["chart-box", lang.value]):
+                solara.FigurePlotly(figs[name])
+        elif name == "equity":
+            solara.Info(label("no_equity", lang.value))
+
+
+@solara.component
+def Views(done: Done | None, params: Params | None) -> None:
+    """The header of what is shown, and the views in tabs (the comparison's tab works without a run)."""
+    # built in the run's thread already (see _prepare); another language is built here, once
+    figs = solara.use_memo(lambda: None if done is None else _figures(done, lang.value), dependencies=[done, lang.value])
+    with solara.Column():
+        if done is None:
+            Drawing("computing_baseline")
+        else:
+            RunHeader(done, params != done.params)
+    with solara.lab.Tabs(value=tab.value, on_value=tab.set, lazy=True).key("views"):
+        for key, names in TABS.items():
+            with solara.lab.Tab(label(key, lang.value)):
+                if key == "tab_bermuda":
+                    Note(label("errors_explained", lang.value))
+                ViewTab(names, figs)
         with solara.lab.Tab(label("tab_compare", lang.value)):
             CompareView()
 
 
 @solara.component
 def CompareView() -> None:
-    """Paired differences with the baseline, when a comparison has run."""
-    result: Comparison | None = compare_task.value
+    """Paired differences with the baseline: small multiples and a table, when a comparison has run."""
+    result: Comparison | None = compare_task.value if compare_task.finished else None
+    n = len(result.current.seeds) if result is not None else 0
+    figure = solara.use_memo(
+        lambda: None if result is None else compare_figure(result.differences, n, lang.value), dependencies=[result, lang.value]
+    )
     if compare_task.error:
         solara.Error(f"{label('failed', lang.value)}: {compare_task.exception}")
-    if result is None:
+    if compare_task.pending:
+        Drawing("comparing")
+        return
+    if result is None or figure is None:
         solara.Info(label("no_compare", lang.value))
         return
-    solara.Markdown(label("compare_note", lang.value) + f" ({len(result.current.seeds)} replications.)")
-    solara.FigurePlotly(compare_figure(result.differences, lang.value))
-    shown = result.differences[result.differences["outcome"].isin(COMPARED)].round(3)
-    shown["outcome"] = [outcome_label(o, lang.value) for o in shown["outcome"]]
-    solara.DataFrame(shown, items_per_page=len(COMPARED))
+    Note(label("compare_note", lang.value).format(interval=uncertainty("paired", n, lang.value)), classes=["compare-note"])
+    with solara.Column(classes=["chart-box", lang.value]):
+        solara.FigurePlotly(figure)
+    solara.HTML(unsafe_innerHTML=compare_table(result.differences, n, lang.value))
     solara.FileDownload(
         result.differences.to_csv(index=False), filename="compare.csv", label=label("download_compare", lang.value)
     )
@@ -434,21 +570,30 @@ def Guarded(content: Any, *args: Any) -> None:
         content(*args)
 
 
+def _on_show() -> Done | None:
+    """What the views show: this session's last run, else the shared baseline (None while it is computed)."""
+    done: Done | None = run_task.value if run_task.finished else run_task.latest
+    if done is None and baseline_task.finished:
+        done = baseline_task.value
+    return done
+
+
 @solara.component
 def Page() -> None:
     """The dashboard."""
     params, error = _current()
+    solara.use_effect(_open_with_baseline, [])
     # Solara's server wraps the page in its AppLayout; these fill its title bar and sidebar
     solara.Title("Ketensim")
+    solara.Style(CSS)
     solara.AppBarTitle(label("title", lang.value))
     with solara.Sidebar():
         Guarded(SidebarContent, params, error)
-    done: Done | None = run_task.value if run_task.finished else run_task.latest
-    if run_task.error:
-        solara.Error(f"{label('failed', lang.value)}: {run_task.exception}")
-    elif run_task.cancelled:
-        solara.Info(label("cancelled", lang.value))
-    if done is None:
-        solara.Info(label("not_run", lang.value), classes=["not-run"]).meta(ref="not-run")
-    else:
-        Guarded(Views, done, params != done.params)
+    with solara.Column():
+        if run_task.error:
+            solara.Error(f"{label('failed', lang.value)}: {run_task.exception}")
+        elif run_task.cancelled:
+            solara.Info(label("cancelled", lang.value))
+        elif baseline_task.error:
+            solara.Error(f"{label('failed', lang.value)}: {baseline_task.exception}")
+    Guarded(Views, _on_show(), params)

@@ -8,8 +8,10 @@ check read and write the pool's shared slot: that is how Cancel stops a run betw
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,26 +21,25 @@ from sim.experiments.runs import Replications, paired_differences, run_once
 from sim.experiments.targets import load_targets
 from sim.model.params import Params
 from sim.model.rng import replication_seeds
-from sim.reports.labels import label, outcome_label
+from sim.reports.comparison import HEADLINE, overview_figure
+from sim.reports.labels import label, outcome_label, outcome_unit, series_label, uncertainty
+from sim.reports.numbers import interval_text, outcome_value, percent
+from sim.reports.page import esc, table
 from sim.reports.run import figures as report_figures
 from sim.reports.run import lines
 
 Progress = Callable[[float], None]  # share done, 0-1
 KeepGoing = Callable[[], bool]
 
-# Outcomes shown in the comparison chart (the table and CSV hold all of them).
-COMPARED = (
-    "raad_protection_investigations_per_year",
+COMPARED = HEADLINE  # the comparison's small multiples and table: those of compare.html (the CSV holds all outcomes)
+
+# A run's headline outcomes, shown above its charts.
+RUN_HEADLINE = (
     "ots_starts_per_year",
     "placements_started_per_year",
-    "voluntary_placements_per_year",
-    "home_help_starts_per_year",
-    "unwarranted_raad_investigations_per_year",
-    "unwarranted_measures_per_year",
     "unwarranted_placements_per_year",
     "missed_children_per_year",
     "children_waiting_for_guardian",
-    "mean_wellbeing_placed",
     "cost_per_year_meur",
 )
 
@@ -89,6 +90,44 @@ def compare(
     return Comparison(a, b, paired_differences(a, b))
 
 
+# The opening baseline: computed once per server and shared by every session, keyed by its parameters.
+_baselines: dict[str, Any] = {}
+_baselines_lock = threading.Lock()
+
+
+def shared_baseline[T](params: Params, compute: Callable[[], T]) -> T:
+    """The cached run of ``params``, or ``compute()`` once (other sessions asking meanwhile wait for it)."""
+    key = params.model_dump_json()
+    with _baselines_lock:
+        if key not in _baselines:
+            _baselines[key] = compute()
+        return _baselines[key]
+
+
+# Seconds for one run: a fixed start plus a share per simulated (scale x month), fitted to 10-year
+# default runs on the shared 2-core machine (median 0.6 s at scale 0.005, 2.1 s at 0.02, 3.7 s at
+# 0.05; sim.dashboard.controls.DASHBOARD_SCALE); each server then corrects it by its own runs.
+RUN_START_S = 0.3
+RUN_S_PER_SCALE_MONTH = 0.45
+_speed = [1.0]  # measured / predicted over this server's finished runs (its load, its machine)
+
+
+def _predicted(params: Params) -> float:
+    months = 12 * (params.run.warmup_years + params.run.years)
+    return RUN_START_S + RUN_S_PER_SCALE_MONTH * params.run.scale * months
+
+
+def estimate_seconds(params: Params, runs: int = 1) -> float:
+    """How long ``runs`` runs of ``params`` take on this server: the fit above, corrected by the runs it has finished."""
+    return runs * _predicted(params) * _speed[0]
+
+
+def record_seconds(params: Params, runs: int, seconds: float) -> None:
+    """A finished job of ``runs`` runs took ``seconds`` (time in the queue excluded): refine :func:`estimate_seconds`."""
+    ratio = seconds / max(runs * _predicted(params), 1e-3)
+    _speed[0] = 0.5 * _speed[0] + 0.5 * min(max(ratio, 0.2), 20.0)
+
+
 def simulate_in_slot(slot: int, params: Params) -> Replications:
     """:func:`simulate` in a pool worker, reporting through the pool's ``slot``."""
     progress, keep_going = worker_hooks(slot)
@@ -111,42 +150,62 @@ def figures(reps: Replications, lang: str = "en") -> dict[str, go.Figure]:
     figs["sankey"].update_layout(height=600)  # room for the longer labels with Dutch terms
     monthly = reps.table("monthly").groupby("time").mean(numeric_only=True).reset_index()
     monthly["date"] = monthly["year"] + (monthly["month"] - 0.5) / 12
+    nl = lang == "nl"
     figs["caseload"] = lines(
         monthly,
         "date",
-        {"families_per_guardian": "families per guardian"},
-        "",
-        {"Dutch figure 2022": _target("guardian_caseload_families")},
+        {"families_per_guardian": series_label("families_per_guardian", lang)},
+        label("fig_caseload", lang),
+        {("Nederlands cijfer 2022" if nl else "Dutch figure 2022"): _target("guardian_caseload_families")},
+    )
+    figs["caseload"].update_layout(
+        xaxis_title="jaar" if nl else "year", yaxis_title="gezinnen per jeugdbeschermer" if nl else "families per guardian"
     )
     for name, fig in figs.items():
-        fig.update_layout(title=label(f"fig_{name}", lang), margin={"t": 60, "b": 30, "l": 40, "r": 20})
+        # the report's own titles stay (with their units and what is shown); only the margins are the page's
+        fig.update_layout(margin={"t": 60, "b": 30, "l": 40, "r": 20})
         if name != "sankey":
             fig.update_xaxes(tickformat="d")  # years as 2016, not 2,016 (x is a decimal year for monthly series)
     return figs
 
 
-def compare_figure(diff: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Relative change (B - A) / |A| with its interval, for the headline outcomes."""
-    rows = diff.set_index("outcome").loc[[c for c in COMPARED if c in set(diff["outcome"])]]
-    scale = rows["a_mean"].abs().where(rows["a_mean"] != 0)
-    rel, low, high = rows["difference"] / scale, rows["ci_low"] / scale, rows["ci_high"] / scale
-    fig = go.Figure(
-        go.Bar(
-            x=rel * 100,
-            y=[outcome_label(o, lang) for o in rows.index],
-            orientation="h",
-            error_x={"type": "data", "symmetric": False, "array": (high - rel) * 100, "arrayminus": (rel - low) * 100},
+def compare_figure(diff: pd.DataFrame, n: int, lang: str = "en") -> go.Figure:
+    """compare.html's small multiples: B - A per headline outcome, each in its own panel with its paired interval."""
+    return overview_figure(diff, n, lang)
+
+
+def compare_table(diff: pd.DataFrame, n: int, lang: str = "en") -> str:
+    """The headline outcomes' B - A as an HTML table: human labels and units, counts whole, shares in %, the interval named."""
+    rows = []
+    for r in diff.set_index("outcome").reindex([c for c in COMPARED if c in set(diff["outcome"])]).itertuples():
+        if pd.isna(r.a_mean) and pd.isna(r.b_mean):
+            continue  # defined in neither (a shock's outcomes without a shock)
+        rows.append(
+            [
+                esc(outcome_label(r.Index, lang)),
+                esc(outcome_unit(r.Index, lang)),
+                outcome_value(r.Index, r.a_mean),
+                outcome_value(r.Index, r.b_mean),
+                outcome_value(r.Index, r.difference, difference=True),
+                interval_text(r.Index, r.ci_low, r.ci_high, difference=True),
+                percent(r.relative, sign=True),
+            ]
         )
-    )
-    fig.add_vline(x=0, line_color="grey")
-    fig.update_layout(
-        title=label("fig_compare", lang),
-        xaxis_title="% change vs baseline (95% interval)",
-        height=480,
-        margin={"t": 60, "l": 340},
-        yaxis={"autorange": "reversed"},
-    )
-    return fig
+    head = [label(k, lang) for k in ("col_outcome", "col_unit", "col_a", "col_b", "col_diff")]
+    head += [esc(uncertainty("paired", n, lang).capitalize()), label("col_change", lang)]
+    return table(head, rows, numeric=(2, 3, 4, 5, 6), css="ketensim-table compare-table")
+
+
+def headline_table(reps: Replications, lang: str = "en") -> str:
+    """A run's headline outcomes as an HTML table: mean per year over the reported years, formatted for people."""
+    summary = reps.summary()
+    rows = [
+        [esc(outcome_label(k, lang)), esc(outcome_unit(k, lang)), outcome_value(k, float(summary[k].mean()))]
+        for k in RUN_HEADLINE
+        if k in summary
+    ]
+    head = [label("col_outcome", lang), label("col_unit", lang), label("col_value", lang)]
+    return table(head, rows, numeric=(2,), css="ketensim-table headline-table")
 
 
 def results_csv(reps: Replications) -> str:

@@ -30,6 +30,7 @@ class DutchFigure:
     text: str
     year: str
     factor: float = 1.0  # VT reports: the model has child-related reports only, half of all (targets.toml note)
+    text_nl: str = ""  # the text in Dutch (the dashboard's Dutch page)
 
     def value(self) -> float:
         """The figure as the model's outcome should be compared with it."""
@@ -43,16 +44,28 @@ class DutchFigure:
 # The Dutch figures the charts mark, by chart: in this order they are numbered in the sources section.
 DUTCH_FIGURES: dict[str, tuple[DutchFigure, ...]] = {
     "stocks": (
-        DutchFigure("ots_running_end_of_year", "running OTS, 31 Dec", "2022"),
-        DutchFigure("guardianship_running_end_of_year", "running guardianships, 31 Dec", "2022"),
+        DutchFigure("ots_running_end_of_year", "running OTS, 31 Dec", "2022", text_nl="lopende OTS, 31 dec"),
+        DutchFigure(
+            "guardianship_running_end_of_year", "running guardianships, 31 Dec", "2022", text_nl="lopende voogdij, 31 dec"
+        ),
     ),
     "flows": (
-        DutchFigure("vt_reports_per_year", "VT reports about children (half of all)", "2022", 0.5),
-        DutchFigure("raad_protection_investigations_per_year", "Raad investigations", "2022"),
-        DutchFigure("ots_starts_per_year", "OTS starts", "2022"),
-        DutchFigure("guardianship_starts_per_year", "guardianship starts", "2022"),
+        DutchFigure(
+            "vt_reports_per_year",
+            "VT reports about children (half of all)",
+            "2022",
+            0.5,
+            text_nl="meldingen over kinderen (de helft van alle)",
+        ),
+        DutchFigure("raad_protection_investigations_per_year", "Raad investigations", "2022", text_nl="beschermingsonderzoeken"),
+        DutchFigure("ots_starts_per_year", "OTS starts", "2022", text_nl="gestarte OTS"),
+        DutchFigure("guardianship_starts_per_year", "guardianship starts", "2022", text_nl="gestarte voogdij"),
     ),
-    "waiting": (DutchFigure("children_waiting_for_guardian", "waiting for a guardian", "Jan 2024"),),
+    "waiting": (
+        DutchFigure(
+            "children_waiting_for_guardian", "waiting for a guardian", "Jan 2024", text_nl="wachtend op een jeugdbeschermer"
+        ),
+    ),
 }
 
 
@@ -62,14 +75,16 @@ def figure_sources() -> list[tuple[int, DutchFigure]]:
     return list(enumerate(figures, start=1))
 
 
-def _mark_figures(fig: go.Figure, chart: str) -> None:
+def _mark_figures(fig: go.Figure, chart: str, lang: str = "en") -> None:
     number = {f.key: i for i, f in figure_sources()}
+    nl = lang == "nl"
     for f in DUTCH_FIGURES.get(chart, ()):
+        what = f"Nederlands cijfer {f.year}, {f.text_nl or f.text}" if nl else f"Dutch figure {f.year}, {f.text}"
         fig.add_hline(
             y=f.value(),
             line_dash="dot",
             line_color="black",
-            annotation_text=f"Dutch figure {f.year}, {f.text}: {whole(f.value())} [{number[f.key]}]",
+            annotation_text=f"{what}: {whole(f.value())} [{number[f.key]}]",
             annotation_position="top left",
             annotation_font_size=10,
         )
@@ -209,7 +224,7 @@ def figures(reps: Replications, lang: str = "en") -> dict[str, go.Figure]:
             lang=lang,
             scale_y=scale_y,
         )
-        _mark_figures(fig, name)
+        _mark_figures(fig, name, lang)
         return fig
 
     children = "kinderen (landelijk)" if nl else "children (national)"

@@ -74,13 +74,16 @@ def yearly_differences(a: Replications, b: Replications) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def overview_figure(diff: pd.DataFrame, n: int) -> go.Figure:
-    """One small panel per headline outcome: B - A with its interval, each on its own scale, so no outcome squashes another."""
+def overview_figure(diff: pd.DataFrame, n: int, lang: str = "en") -> go.Figure:
+    """One small panel per headline outcome: B - A with its interval, each on its own scale, so no outcome squashes another.
+
+    The dashboard shows the same figure (``lang`` ``nl`` for its Dutch page).
+    """
     rows = diff.set_index("outcome")
     keys = [k for k in HEADLINE if k in rows.index]
     cols = 3
     fig = make_subplots(
-        rows=-(-len(keys) // cols), cols=cols, subplot_titles=[outcome_label(k) for k in keys], vertical_spacing=0.09
+        rows=-(-len(keys) // cols), cols=cols, subplot_titles=[outcome_label(k, lang) for k in keys], vertical_spacing=0.09
     )
     for i, key in enumerate(keys):
         r = rows.loc[key]
@@ -104,10 +107,11 @@ def overview_figure(diff: pd.DataFrame, n: int) -> go.Figure:
             col=i % cols + 1,
         )
         fig.add_vline(x=0, line_color="grey", row=i // cols + 1, col=i % cols + 1)
-        fig.update_xaxes(title_text=outcome_unit(key), title_font_size=10, row=i // cols + 1, col=i % cols + 1)
+        fig.update_xaxes(title_text=outcome_unit(key, lang), title_font_size=10, row=i // cols + 1, col=i % cols + 1)
     fig.update_annotations(font_size=11)
     fig.update_layout(
-        title=f"B − A per outcome, with the {uncertainty('paired', n)}",
+        title=("B − A per uitkomst, met het " if lang == "nl" else "B − A per outcome, with the ")
+        + uncertainty("paired", n, lang),
         height=190 * -(-len(keys) // cols) + 80,
     )
     return fig

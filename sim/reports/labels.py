@@ -41,12 +41,40 @@ LABELS: dict[str, tuple[str, str]] = {
     "reset": ("Reset to preset", "Terug naar scenario"),
     "last_run": ("Last run", "Laatste run"),
     "compare_note": (
-        "B − A per outcome: the current settings minus the defaults (baseline), the same replication seeds in both "
-        "(common random numbers); bars are 95 % t-intervals over the paired replications, as a change relative to the "
-        "baseline.",
-        "B − A per uitkomst: de huidige instellingen min de standaard (basis), met dezelfde seeds in beide; strepen zijn "
-        "95 %-intervallen over de gepaarde herhalingen, als verandering ten opzichte van de basis.",
+        "B − A per outcome: the current settings (B) minus the defaults (A, the baseline), run with the same replication "
+        "seeds in both (common random numbers), so a difference is the settings' effect, not chance. Each outcome has its "
+        "own panel and scale; the bar is the mean difference, the whisker the {interval}.",
+        "B − A per uitkomst: de huidige instellingen (B) min de standaard (A, de basis), met dezelfde seeds in beide "
+        "(gemeenschappelijke toevalsgetallen), dus een verschil is het effect van de instellingen, geen toeval. Elke "
+        "uitkomst heeft een eigen paneel en schaal; de balk is het gemiddelde verschil, de streep het {interval}.",
     ),
+    "baseline_run": (
+        "Baseline: the defaults (computed once by this server and shared)",
+        "Basis: de standaardinstellingen (eenmaal door deze server berekend en gedeeld)",
+    ),
+    "run_settings": (
+        "seed {seed}, scale {scale}, {first}–{last}; counts are national (divided by the scale)",
+        "seed {seed}, schaal {scale}, {first}–{last}; aantallen zijn landelijk (gedeeld door de schaal)",
+    ),
+    "computing_baseline": (
+        "Computing the baseline (once per server, then shared)…",
+        "De basis wordt berekend (eenmaal per server, daarna gedeeld)…",
+    ),
+    "drawing": ("Drawing the charts…", "De grafieken worden getekend…"),
+    "estimate": (
+        "A run with these settings takes about {run} s here; a comparison about {compare} s.",
+        "Een run met deze instellingen duurt hier ongeveer {run} s; een vergelijking ongeveer {compare} s.",
+    ),
+    "comparing": (
+        "Comparing: results appear here when the runs are done.",
+        "Bezig met vergelijken: de uitkomsten verschijnen hier.",
+    ),
+    "allowed": ("allowed", "toegestaan"),
+    "col_unit": ("unit", "eenheid"),
+    "col_a": ("A: baseline", "A: basis"),
+    "col_b": ("B: current settings", "B: huidige instellingen"),
+    "col_diff": ("B − A", "B − A"),
+    "col_change": ("change (B − A) / |A|", "verandering (B − A) / |A|"),
     # lever groups
     "group_run": ("Run: seed, scale, years", "Run: seed, schaal, jaren"),
     "group_contradiction": ("Contradiction (tegenspraak)", "Tegenspraak"),
@@ -106,7 +134,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Gelijkheid: aandeel kinderen met een maatregel, gedupeerd vs vergelijkbaar vs overig",
     ),
     "col_outcome": ("outcome", "uitkomst"),
-    "col_value": ("mean per year (national)", "gemiddeld per jaar (landelijk)"),
+    "col_value": ("mean over the reported years", "gemiddelde over de jaren"),
     "fig_compare": ("What the lever did: change relative to baseline", "Wat de hefboom deed: verandering t.o.v. de basis"),
     "no_equity": (
         "No financial shock in these settings: enable it under 'Financial shock' to compare hit, matched and other families.",
@@ -357,6 +385,63 @@ COST_ROUTES: dict[str, tuple[str, str]] = {
     "gezinshuis": ("Family-style group home (gezinshuis)", "Gezinshuis"),
     "residential": ("Residential care (residentieel)", "Residentiële zorg"),
 }
+
+# The dashboard's controls (sim.dashboard.controls): parameter names for people; their descriptions stay English.
+PARAMS: dict[str, tuple[str, str]] = {
+    "run.seed": ("Seed", "Seed (startgetal toeval)"),
+    "run.scale": ("Scale (share of the children simulated)", "Schaal (deel van de kinderen gesimuleerd)"),
+    "run.years": ("Years reported", "Gerapporteerde jaren"),
+    "contradiction.second_assessor_share": ("Second assessor: share of decisions", "Tweede beoordelaar: aandeel besluiten"),
+    "contradiction.second_assessor_at": ("Second assessor at", "Tweede beoordelaar bij"),
+    "contradiction.legal_aid_share": ("Lawyer for parents: share of hearings", "Advocaat voor ouders: aandeel zittingen"),
+    "contradiction.child_representative_share": (
+        "Child's own lawyer: share of hearings",
+        "Eigen advocaat of bijzondere curator kind: aandeel zittingen",
+    ),
+    "contradiction.legal_aid_anchoring_cut": ("Lawyer: judge's anchoring removed", "Advocaat: minder verankering rechter"),
+    "contradiction.legal_aid_information": ("Lawyer: file errors corrected", "Advocaat: fouten in het dossier hersteld"),
+    "contradiction.voice": ("Voice of parents, child and network", "Stem van ouders, kind en netwerk"),
+    "contradiction.weigh_alternatives": ("Alternatives weighed before placement", "Alternatieven gewogen voor plaatsing"),
+    "local_team.home_help_threshold": ("Home help: threshold", "Thuishulp: drempel"),
+    "local_team.home_help_capacity": ("Home help: places (national)", "Thuishulp: plaatsen (landelijk)"),
+    "local_team.home_help_quality": ("Home help: initial quality", "Thuishulp: beginkwaliteit"),
+    "local_team.home_help_quality_max": ("Home help: quality with learning", "Thuishulp: kwaliteit met leren"),
+    "local_team.home_help_learning": ("Home help: learning per case", "Thuishulp: leren per casus"),
+    "local_team.home_help_feedback": ("Home help: outcomes fed back", "Thuishulp: terugkoppeling uitkomsten"),
+    "local_team.home_help_effect": ("Home help: threat reduction", "Thuishulp: vermindering bedreiging"),
+    "local_team.home_help_lasting": ("Home help: lasting effect", "Thuishulp: blijvend effect"),
+    "local_team.home_help_abuse_effect": ("Home help: effect with domestic violence", "Thuishulp: effect bij huiselijk geweld"),
+    "local_team.home_help_anchoring": ("Home help: anchoring on the file", "Thuishulp: verankering op het dossier"),
+    "local_team.home_help_trial_share": ("Home help: randomised trial share", "Thuishulp: aandeel in gerandomiseerde proef"),
+    "shock.enabled": ("Shock on", "Schok aan"),
+    "shock.share_households": ("Share of households hit", "Aandeel gedupeerde huishoudens"),
+    "shock.selectivity_single_parent": ("Selectivity: single parents", "Selectiviteit: eenoudergezinnen"),
+    "shock.selectivity_low_income": ("Selectivity: low income", "Selectiviteit: laag inkomen"),
+    "shock.selectivity_migration": ("Selectivity: migration background", "Selectiviteit: migratieachtergrond"),
+    "shock.start_year": ("Start year", "Beginjaar"),
+    "shock.duration_years": ("Duration (years)", "Duur (jaren)"),
+    "shock.stress_onset_multiplier": ("Stress onset multiplier", "Versnelling van stress"),
+    "shock.compensation_year": ("Compensation year", "Jaar van compensatie"),
+    "shock.compensation_effect": ("Compensation: debts settled", "Compensatie: schulden opgelost"),
+    "regelreflex.strength": ("Strength after an incident", "Sterkte na een incident"),
+    "regelreflex.half_life_months": ("Half-life (months)", "Halfwaardetijd (maanden)"),
+    "regelreflex.p_publicised": ("Chance a harm case is publicised", "Kans dat een schadegeval in het nieuws komt"),
+    "regelreflex.incidents": ("Scheduled incidents", "Geplande incidenten"),
+    "veilig_thuis.n_staff": ("Veilig Thuis staff (national)", "Medewerkers Veilig Thuis (landelijk)"),
+    "raad.n_staff": ("Raad investigators (national)", "Onderzoekers van de Raad (landelijk)"),
+    "court.n_judges": ("Juvenile judges, FTE (national)", "Kinderrechters, fte (landelijk)"),
+    "guardians.n_guardians": ("Family guardians, FTE (national)", "Jeugdbeschermers, fte (landelijk)"),
+    "care.foster_capacity": ("Foster places (national)", "Pleegzorgplaatsen (landelijk)"),
+    "care.gezinshuis_capacity": ("Family-home places (national)", "Gezinshuisplaatsen (landelijk)"),
+    "care.residential_capacity": ("Residential places (national)", "Residentiële plaatsen (landelijk)"),
+}
+
+
+def param_label(name: str, lang: str = "en") -> str:
+    """A parameter's name for people (its dotted name where there is no label)."""
+    en, nl = PARAMS.get(name, (name, name))
+    return nl if lang == "nl" else en
+
 
 NO_INTERVAL = "–"  # shown in an interval column instead of a value that cannot be computed (one replication)
 
