@@ -71,6 +71,8 @@ def _click_and_wait(rc, text: str, task, timeout: float = 120) -> None:
     before = set(threading.enumerate())
     _button(rc, text).click()
     for thread in set(threading.enumerate()) - before:
+        if isinstance(thread, threading._DummyThread):  # started outside threading (foreign callbacks): cannot be joined
+            continue
         thread.join(timeout)
         assert not thread.is_alive(), "run did not finish"
     assert task.finished, (task.error, task.exception)
