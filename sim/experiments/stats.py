@@ -48,16 +48,21 @@ def _defined(values: ArrayLike) -> np.ndarray:
     return v[~np.isnan(v)]
 
 
+def _too_few(v: np.ndarray) -> Interval | None:
+    """The interval of fewer than two defined values (no ends; no mean for none), or None when there are enough."""
+    if len(v) == 0:
+        return Interval(0, math.nan, math.nan, math.nan, math.nan)
+    if len(v) < 2:
+        return Interval(1, float(v.mean()), math.nan, math.nan, math.nan)
+    return None
+
+
 def mean_interval(values: ArrayLike, confidence: float = CONFIDENCE) -> Interval:
     """Mean and t-interval of the mean of the defined (non-NaN) values; NaN where undefined."""
     v = _defined(values)
-    n = len(v)
-    if n == 0:
-        return Interval(0, math.nan, math.nan, math.nan, math.nan)
-    mean = float(v.mean())
-    if n < 2:
-        return Interval(n, mean, math.nan, math.nan, math.nan)
-    sd = float(v.std(ddof=1))
+    if (few := _too_few(v)) is not None:
+        return few
+    n, mean, sd = len(v), float(v.mean()), float(v.std(ddof=1))
     half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
     return Interval(n, mean, sd, mean - half, mean + half)
 
@@ -65,15 +70,11 @@ def mean_interval(values: ArrayLike, confidence: float = CONFIDENCE) -> Interval
 def spread(values: ArrayLike, coverage: float = CONFIDENCE) -> Interval:
     """Mean and the central ``coverage`` percentiles of the defined values (2.5 and 97.5 for 0.95); NaN ends below two values."""
     v = _defined(values)
-    n = len(v)
-    if n == 0:
-        return Interval(0, math.nan, math.nan, math.nan, math.nan)
-    mean = float(v.mean())
-    if n < 2:
-        return Interval(n, mean, math.nan, math.nan, math.nan)
+    if (few := _too_few(v)) is not None:
+        return few
     tail = (1 - coverage) / 2
     low, high = np.quantile(v, [tail, 1 - tail])
-    return Interval(n, mean, float(v.std(ddof=1)), float(low), float(high))
+    return Interval(len(v), float(v.mean()), float(v.std(ddof=1)), float(low), float(high))
 
 
 def paired_difference(a: ArrayLike, b: ArrayLike, confidence: float = CONFIDENCE) -> Interval:

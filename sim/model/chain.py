@@ -35,7 +35,7 @@ from sim.model.initial import seed_initial_stocks
 from sim.model.judgement import Judgement
 from sim.model.ledger import Ledger
 from sim.model.params import Params, ScenarioError
-from sim.model.params.timeline import schedule
+from sim.model.params.timeline import nested, schedule
 from sim.model.population import Legal, Population
 from sim.model.rng import STREAMS, stream
 from sim.model.routing import Routes
@@ -134,11 +134,7 @@ class ChainModel(mesa.Model):
         for real (:meth:`Actor.retune`: staff join or leave, places close as they empty).
         """
         old = self.params
-        nested: dict[str, dict[str, Any]] = {}
-        for name, value in changes.items():
-            section, key = name.split(".", 1)
-            nested.setdefault(section, {})[key] = value
-        new = old.with_overrides(nested, origin=f"timeline, month {self.month_index() + 1}")
+        new = old.with_overrides(nested(changes), origin=f"timeline, month {self.month_index() + 1}")
         swap: dict[int, Any] = {id(old): new}
         swap.update({id(getattr(old, name)): getattr(new, name) for name in type(old).model_fields})
         for part in (

@@ -56,17 +56,22 @@ class StaffPool:
         change who the judges and guardians are (common random numbers).
         """
         self.role = role
-        decisions = model.params.decisions
-        rng = model.streams[f"staff_{role}"]
-        bias = decisions.bias_sd * spread_normal(rng, n)
-        values = decisions.values_sd * spread_normal(rng, n)
-        skill = np.clip(decisions.dialogue_skill_mean + decisions.dialogue_skill_sd * spread_normal(rng, n), 0.0, 1.0)
-        self.members = [
-            Professional(model, role, float(b), float(v), float(s)) for b, v, s in zip(bias, values, skill, strict=True)
-        ]
-        self.bias: NDArray[np.float64] = bias
-        self.values: NDArray[np.float64] = values
-        self.dialogue_skill: NDArray[np.float64] = skill
+        self.members = self._draw(model, model.streams[f"staff_{role}"], n)
+        self._arrays()
+
+    def _draw(self, model: ChainModel, rng: np.random.Generator, n: int) -> list[Professional]:
+        """``n`` new professionals, their traits drawn stratified (:func:`spread_normal`): bias, values, dialogue skill."""
+        d = model.params.decisions
+        bias = d.bias_sd * spread_normal(rng, n)
+        values = d.values_sd * spread_normal(rng, n)
+        skill = np.clip(d.dialogue_skill_mean + d.dialogue_skill_sd * spread_normal(rng, n), 0.0, 1.0)
+        return [Professional(model, self.role, float(b), float(v), float(s)) for b, v, s in zip(bias, values, skill, strict=True)]
+
+    def _arrays(self) -> None:
+        """The members' traits as arrays, for batch decisions."""
+        self.bias: NDArray[np.float64] = np.array([m.bias for m in self.members])
+        self.values: NDArray[np.float64] = np.array([m.values for m in self.members])
+        self.dialogue_skill: NDArray[np.float64] = np.array([m.dialogue_skill for m in self.members])
 
     def __len__(self) -> int:
         """Number of professionals in the pool."""
@@ -80,27 +85,20 @@ class StaffPool:
         leaver hands them over (the caller's job: only guardians keep cases).
         """
         n = max(1, n)
-        rng = model.streams.setdefault(
-            f"staff_{self.role}_changes", stream(int(model.params.run.seed), f"staff_{self.role}_changes")
-        )
+        name = f"staff_{self.role}_changes"
+        if name not in model.streams:
+            model.streams[name] = stream(int(model.params.run.seed), name)
+        rng = model.streams[name]
         left: list[Professional] = []
         if n > len(self.members):
-            d, k = model.params.decisions, n - len(self.members)
-            bias = d.bias_sd * spread_normal(rng, k)
-            values = d.values_sd * spread_normal(rng, k)
-            skill = np.clip(d.dialogue_skill_mean + d.dialogue_skill_sd * spread_normal(rng, k), 0.0, 1.0)
-            self.members += [
-                Professional(model, self.role, float(b), float(v), float(s)) for b, v, s in zip(bias, values, skill, strict=True)
-            ]
+            self.members += self._draw(model, rng, n - len(self.members))
         elif n < len(self.members):
             leaving = set(rng.choice(len(self.members), size=len(self.members) - n, replace=False).tolist())
             left = [m for i, m in enumerate(self.members) if i in leaving]
             self.members = [m for i, m in enumerate(self.members) if i not in leaving]
             for member in left:
                 member.remove()
-        self.bias = np.array([m.bias for m in self.members])
-        self.values = np.array([m.values for m in self.members])
-        self.dialogue_skill = np.array([m.dialogue_skill for m in self.members])
+        self._arrays()
         return left
 
     def pick(self, rng: np.random.Generator) -> Professional:

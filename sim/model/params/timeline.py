@@ -87,7 +87,8 @@ def month_index(text: str, first_year: int) -> int | None:
     return 12 * (int(match.group(1)) - first_year) + int(match.group(2)) - 1
 
 
-def _nested(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def nested(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Dotted names and values (``{"raad.n_staff": 1200}``) as scenario overrides (``{"raad": {"n_staff": 1200}}``)."""
     out: dict[str, dict[str, Any]] = {}
     for name, value in values.items():
         section, key = name.split(".", 1)
@@ -97,7 +98,7 @@ def _nested(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def problems(params: Params) -> list[str]:
     """Every way ``params.timeline`` is wrong, one message each naming the entry and what is allowed."""
-    from sim.model.params.scenario import ScenarioError, iter_fields, short, validated
+    from sim.model.params.scenario import ScenarioError, _merge, iter_fields, short, validated
 
     entries = params.timeline
     if not entries:
@@ -147,17 +148,10 @@ def problems(params: Params) -> list[str]:
                 busy_until[name] = end
                 state[name] = value
         try:  # the values as a scenario would set them: type, range, the rules across keys
-            validated(type(params), _merge(base, _nested({k: v for k, v in state.items() if k in known})), where, "timeline")
+            validated(type(params), _merge(base, nested({k: v for k, v in state.items() if k in known})), where, "timeline")
         except ScenarioError as exc:
             found.extend(f"{where}.set: {line.strip().removeprefix('- ')}" for line in str(exc).splitlines()[1:])
     return found
-
-
-def _merge(base: dict[str, Any], overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    out = dict(base)
-    for section, values in overrides.items():
-        out[section] = {**out[section], **values}
-    return out
 
 
 def schedule(params: Params, first_year: int) -> dict[int, dict[str, Any]]:
