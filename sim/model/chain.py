@@ -35,7 +35,7 @@ from sim.model.initial import seed_initial_stocks
 from sim.model.judgement import Judgement
 from sim.model.ledger import Ledger
 from sim.model.params import Params, ScenarioError
-from sim.model.params.timeline import nested, schedule
+from sim.model.params.timeline import datable, flat, nested, schedule
 from sim.model.population import Legal, Population
 from sim.model.rng import STREAMS, stream
 from sim.model.routing import Routes
@@ -66,6 +66,7 @@ class ChainModel(mesa.Model):
         self.streams = {name: stream(seed, name) for name in STREAMS}
         self.first_year = params.run.start_year - params.run.warmup_years
         self.months_total = 12 * (params.run.warmup_years + params.run.years)
+        self.report_from_month = 12 * params.run.warmup_years  # results count from here (a continued run: from its start)
 
         self.population = Population(params, self.streams["population"])
         self.cases: dict[int, Case] = {}
@@ -133,8 +134,15 @@ class ChainModel(mesa.Model):
         parameter section gets the new one; shared norms are read again; capacities change
         for real (:meth:`Actor.retune`: staff join or leave, places close as they empty).
         """
+        new = self.params.with_overrides(nested(changes), origin=f"timeline, month {self.month_index() + 1}")
+        self._take_params(new)
+        self.routes.retune(new)
+        for actor in self.actors:
+            actor.retune()
+
+    def _take_params(self, new: Params) -> None:
+        """Every part of the chain that holds the parameters or one of their sections gets ``new``'s."""
         old = self.params
-        new = old.with_overrides(nested(changes), origin=f"timeline, month {self.month_index() + 1}")
         swap: dict[int, Any] = {id(old): new}
         swap.update({id(getattr(old, name)): getattr(new, name) for name in type(old).model_fields})
         for part in (
@@ -150,9 +158,49 @@ class ChainModel(mesa.Model):
             for attr, value in list(vars(part).items()):
                 if id(value) in swap and not isinstance(value, (int, float, str, bool)):
                     setattr(part, attr, swap[id(value)])
-        self.routes.retune(new)
-        for actor in self.actors:
-            actor.retune()
+
+    def continue_as(self, params: Params) -> list[str]:
+        """Go on from now as the scenario ``params`` (a run continued from a snapshot; common random numbers).
+
+        The scenario's parameters as they stand this month (its values, with its timeline
+        entries before this month applied) take effect at the start of this month, as a
+        timeline entry of this month would (:meth:`retune` in :meth:`step`): until then two
+        scenarios continued from one state are the same state. Its later timeline entries
+        follow at their dates; ``run.years`` sets the end; results count from this month on.
+
+        Returns:
+            The parameters of timeline entries due before this month, which apply from now instead.
+
+        Raises:
+            ScenarioError: the scenario differs from the chain in a parameter fixed when a run
+                starts (the population, the initial stocks, the shock, the seed, ...), or ends
+                before this month.
+
+        """
+        now = self.steps
+        due = schedule(params, self.first_year)
+        earlier: dict[str, Any] = {}
+        for month in sorted(m for m in due if m < now):
+            earlier.update(due[month])
+        target = params.with_overrides(nested(earlier), origin="timeline before the snapshot") if earlier else params
+        wanted, current = _flat_params(target), _flat_params(self.params)
+        differ = [name for name, value in wanted.items() if value != current.get(name)]
+        fixed = [name for name in differ if name not in ("run.years", "run.start_from") and not datable(name)]
+        if fixed:
+            raise ScenarioError(
+                f"cannot continue this run as the scenario: {', '.join(fixed[:8])}{' ...' if len(fixed) > 8 else ''} "
+                "differ(s) from the run's own and are fixed when a run starts; allowed to differ: the parameters "
+                "`ketensim params` marks dated, run.years and run.start_from"
+            )
+        months_total = 12 * (params.run.warmup_years + params.run.years)
+        if months_total <= now:
+            raise ScenarioError(f"run.years = {params.run.years} ends before the run's month {now + 1}; allowed: an end after it")
+        self._take_params(self.params.model_copy(update={"run": target.run, "timeline": target.timeline}))
+        at_fork = {name: wanted[name] for name in differ if datable(name)} | due.get(now, {})
+        self.timeline = {m: c for m, c in due.items() if m > now} | ({now: at_fork} if at_fork else {})
+        self.months_total, self.running = months_total, True
+        self.report_from_month = now
+        return sorted(earlier)
 
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
@@ -241,6 +289,11 @@ class ChainModel(mesa.Model):
             home_help_quality=self.local_team.home_help_quality(),
             n_cases=len(self.cases),
         )
+
+
+def _flat_params(params: Params) -> dict[str, Any]:
+    """Every parameter as ``{"raad.n_staff": 1050, ...}`` (not the timeline)."""
+    return flat(params.model_dump(exclude={"timeline"}))
 
 
 def keyword_overrides(overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,6 @@ The monthly step (Mesa's high priority) still runs before any case event at the 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING
@@ -36,7 +35,7 @@ class PendingEnds:
         """Nothing pending yet."""
         self.model = model
         self._heap: list[Entry] = []
-        self._numbers = itertools.count()
+        self._next_number = 0  # a plain int, not itertools.count: a snapshot writes it as a number
         self._armed: Event | None = None  # the Mesa event for the earliest pending time
         self._firing = False
         self._fire_callback = _Fire(self)
@@ -51,11 +50,21 @@ class PendingEnds:
         Cancelling is the owner's business: it remembers the number of its live entry and
         ignores calls with any other (stale entries are dropped when they come up).
         """
-        number = next(self._numbers)
+        number = self._next_number
+        self._next_number += 1
         heappush(self._heap, (at, number, callback))
         if not self._firing and (self._armed is None or at < self._armed.time):
             self._arm(at)
         return number
+
+    # a snapshot (sim/model/snapshot) leaves out the Mesa event and its callback and makes them anew
+    __snapshot_skip__ = ("_armed", "_fire_callback")
+
+    def _restored(self) -> None:
+        """After a snapshot is loaded: the callback anew, and the earliest pending end armed in the new model's event list."""
+        self._armed, self._firing, self._fire_callback = None, False, _Fire(self)
+        if self._heap:
+            self._arm(self._heap[0][0])
 
     def _arm(self, at: float) -> None:
         if self._armed is not None:

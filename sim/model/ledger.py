@@ -127,7 +127,7 @@ class Ledger:
         self.population = population
         self.first_year = first_year
         self.flows: defaultdict[int, Counter[str]] = defaultdict(Counter)
-        self.waits: defaultdict[int, defaultdict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        self.waits: defaultdict[int, defaultdict[str, list[float]]] = defaultdict(_waits_by_queue)
         self.monthly: list[dict[str, float]] = []
         self.yearly_stocks: list[dict[str, float]] = []
         self.equity: list[dict[str, float]] = []
@@ -317,6 +317,11 @@ class Ledger:
                     "n_households_with_measure": int(np.sum(households & with_measure)),
                 }
             )
+
+
+def _waits_by_queue() -> defaultdict[str, list[float]]:
+    """One year's waiting times by queue (a named function, not a lambda: a snapshot writes the factory by name)."""
+    return defaultdict(list)
 
 
 def _count_hidden(threat: np.ndarray, state: np.ndarray, serious: float) -> int:

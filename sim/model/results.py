@@ -2,6 +2,7 @@
 
 All counts are reported at national scale (divided by ``run.scale``); rates and shares are
 not scaled. Only the reported years (from ``run.start_year``) are kept; warm-up is dropped.
+A run continued from a snapshot reports from the snapshot's year on (``report_from_month``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def collect(model: ChainModel) -> RunResult:
     if unknown:
         raise KeyError(f"flows counted but not registered in sim/model/ledger.py: {', '.join(sorted(unknown))}")
     scale = 1 / run.scale
-    years = list(range(run.start_year, run.start_year + run.years))
+    first_reported = max(run.start_year, model.first_year + model.report_from_month // 12)
+    years = list(range(first_reported, run.start_year + run.years))
 
     monthly = pd.DataFrame(ledger.monthly)
     monthly = monthly[monthly["year"].isin(years)].reset_index(drop=True)
@@ -90,14 +92,14 @@ def collect(model: ChainModel) -> RunResult:
     summary.update(episode_outcomes(episodes, model))
     summary.update(shock_summary(equity, episodes, model.params, model.first_year))
     trial = pd.DataFrame(model.local_team.trial, columns=["child", "start", "treated", "abuse"])
-    t0 = 12.0 * run.warmup_years
+    t0 = float(model.report_from_month)
     summary.update(home_help_trial(trial, episodes[episodes["kind"] == "placement"], t0, float(model.months_total)))
     return RunResult(yearly, monthly, equity, costs, summary, episodes)
 
 
 def episode_outcomes(episodes: pd.DataFrame, model: ChainModel) -> dict[str, float]:
     """What happened next to the same children: exits from placement, home after intensive home help."""
-    t0, t_end = 12.0 * model.params.run.warmup_years, float(model.months_total)
+    t0, t_end = float(model.report_from_month), float(model.months_total)
     placements = episodes[episodes["kind"] == "placement"]
     home_help = episodes[episodes["kind"] == "home_help"]
     return {

@@ -85,6 +85,8 @@ class StaffPool:
         leaver hands them over (the caller's job: only guardians keep cases).
         """
         n = max(1, n)
+        if n == len(self.members):
+            return []  # no draw, no new stream: the run stays as it was
         name = f"staff_{self.role}_changes"
         if name not in model.streams:
             model.streams[name] = stream(int(model.params.run.seed), name)

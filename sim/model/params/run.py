@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from sim.model.params.base import FITTED, Section, field
 
 
@@ -40,6 +42,20 @@ class RunParams(Section):
         desc="years simulated before start_year and discarded",
         source="assumption: stocks are initialised near steady state; 3 years settle flows",
         role="setting",
+    )
+    start_from: str = Field(
+        "beginning",
+        min_length=1,
+        max_length=1000,
+        description=(
+            'where the run starts: "beginning" (the stocks of the first warm-up year), "present" (the calibrated '
+            "baseline's state in January 2023, after the last year of the Dutch figures; built on first use) or a "
+            "snapshot file from `ketensim snapshot`"
+        ),
+        json_schema_extra={
+            "source": "assumption: forward-looking scenarios start from the present, so a lever's effect is counted from today",
+            "role": "setting",
+        },
     )
 
 

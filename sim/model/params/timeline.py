@@ -52,12 +52,13 @@ def datable(name: str, info: Any = None) -> bool:
     return info is None or info.annotation in (bool, int, float)
 
 
-def _flat(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def flat(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables as dotted names: ``{"raad": {"n_staff": 1}}`` -> ``{"raad.n_staff": 1}``."""
     out: dict[str, Any] = {}
     for key, value in values.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            out.update(_flat(value, f"{name}."))
+            out.update(flat(value, f"{name}."))
         else:
             out[name] = value
     return out
@@ -76,7 +77,7 @@ class TimelineEntry(BaseModel):
     @classmethod
     def _dotted(cls, value: Any) -> Any:
         # `set = { raad.n_staff = 1200 }` (TOML dotted keys) arrives nested; `{ "raad.n_staff" = 1200 }` flat
-        return _flat(value) if isinstance(value, dict) else value
+        return flat(value) if isinstance(value, dict) else value
 
 
 def month_index(text: str, first_year: int) -> int | None:
