@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from sim.model.params import Params
+
+# Present-day snapshots built by tests go to a folder of this test session (shared by the xdist
+# workers, which inherit the variable), never to the user's cache.
+os.environ.setdefault("KETENSIM_CACHE", tempfile.mkdtemp(prefix="ketensim-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -101,7 +101,8 @@ def test_change_a_lever_run_compare_and_download_in_chromium(server, tmp_path):
         run.click()
         sankey = page.locator(".js-plotly-plot .sankey")
         # the progress bar shows while it runs; a fast machine may finish before the first look
-        expect(page.get_by_text("Simulating").first.or_(sankey.first)).to_be_visible(timeout=30_000)
+        # (either may be on the page, or both at once: `.first` of the union, not a union of two `.first`s)
+        expect(page.get_by_text("Simulating").or_(sankey).first).to_be_visible(timeout=30_000)
         expect(sankey.first).to_be_visible(timeout=120_000)
         expect(page.get_by_text("Last run")).to_be_visible()
         table = page.locator(".headline-table").first

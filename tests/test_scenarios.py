@@ -6,6 +6,7 @@ import pytest
 from conftest import SCENARIOS
 
 from sim.experiments.runs import run_once
+from sim.experiments.snapshots import first_reported_year
 from sim.model.params import Params, load_scenario
 
 FILES = sorted(SCENARIOS.glob("*.toml"))
@@ -30,6 +31,11 @@ def test_scenario_loads_and_runs(path):
     # 2015-2019: the scheduled incidents (2019) fall inside the run, as they must; a timeline's
     # dates need the scenario's own years (2016-2025)
     run = {"scale": 0.002, "warmup_years": 0} if params.timeline else {"scale": 0.002, "years": 4, "warmup_years": 1}
-    result = run_once(params.with_overrides({"run": run}))
-    assert len(result.yearly) == (params.run.years if params.timeline else 4)
+    params = params.with_overrides({"run": run})
+    result = run_once(params)
+    # a scenario from the present reports from 2023 on (the years before are the snapshot's baseline)
+    assert list(result.yearly["year"]) == list(range(first_reported_year(params), params.run.start_year + params.run.years))
+    assert len(result.yearly) == (params.run.years if params.timeline else 4) - (
+        first_reported_year(params) - params.run.start_year
+    )
     assert result.summary["vt_reports_per_year"] > 0

@@ -246,7 +246,8 @@ def _date_sweep(folder, factor: str, base: str = "legal_aid_from_2023", years: i
     path.write_text(
         f'[sweep]\nbase = "{SCENARIOS / (base + ".toml")}"\ndesign = "full_factorial"\nreplications = 2\nseed = 5\n'
         'outcomes = ["placements_started_per_year"]\n\n'
-        f"[overrides]\nrun = {{ scale = 0.002, years = {years}, warmup_years = 0 }}\n\n[levers]\n{factor}\n",
+        # from the beginning: the dates swept lie before the present the scenario itself starts from
+        f'[overrides]\nrun = {{ scale = 0.002, years = {years}, warmup_years = 0, start_from = "beginning" }}\n\n[levers]\n{factor}\n',
         encoding="utf-8",
     )
     return path

@@ -1,4 +1,4 @@
-"""Command line: ``ketensim run | compare | validate | calibrate | vignettes | sweep | analyze | params | baseline | dashboard``.
+"""Command line: ``ketensim run | compare | snapshot | validate | calibrate | vignettes | sweep | analyze | params | baseline | dashboard``.
 
 Bad scenario files are refused with a message naming the file, the key and the allowed
 range, and exit code 2; results are written to a temporary folder first and moved into
@@ -17,7 +17,7 @@ from sim import __version__
 from sim.cli.checks import cmd_baseline, cmd_calibrate, cmd_validate, cmd_vignettes
 from sim.cli.common import EXIT_BAD_INPUT
 from sim.cli.params import cmd_params
-from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_run
+from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_run, cmd_snapshot
 from sim.cli.sweeps import cmd_analyze, cmd_sweep
 from sim.experiments.regression import store as baseline
 from sim.model.params import ROLES, ScenarioError
@@ -52,15 +52,39 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help=f"output folder (default: {out})" if out else "output folder")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    def start(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--from",
+            dest="start_from",
+            metavar="FILE|present|beginning",
+            help="start from a snapshot file, the present (the baseline in January 2023) or the beginning "
+            "(default: the scenario's run.start_from)",
+        )
+
     run = sub.add_parser("run", help="run a scenario and write results and a report", formatter_class=formatter)
     run.add_argument("scenario", help="scenario TOML file (overrides of the defaults)")
     common(run, reps=1, out="results/<scenario file name>")
+    start(run)
     run.set_defaults(func=cmd_run)
     cmp_ = sub.add_parser("compare", help="paired differences B - A with common random numbers", formatter_class=formatter)
     cmp_.add_argument("a", help="scenario A (the reference)")
     cmp_.add_argument("b", help="scenario B (run with A's seeds)")
     common(cmp_, reps=5, out="none: the table is printed only")
+    start(cmp_)
     cmp_.set_defaults(func=cmd_compare)
+    snap = sub.add_parser(
+        "snapshot", help="run a scenario to a month and save its complete state, to continue from", formatter_class=formatter
+    )
+    snap.add_argument("scenario", help="scenario TOML file")
+    snap.add_argument("--at", required=True, help='the month the continued runs start with, "YYYY-MM" (e.g. 2023-01)')
+    snap.add_argument("--out", required=True, help="the snapshot file to write (a zip of JSON and .npy files)")
+    snap.add_argument("--seed", type=int, help="master seed (default: the scenario's run.seed)")
+    snap.add_argument("--scale", type=float, help="fraction of the Dutch child population (default: the scenario's run.scale)")
+    snap.add_argument(
+        "--reps", type=int, default=1, help="replications (seeds spawned from --seed, as run and compare spawn them)"
+    )
+    snap.add_argument("--quiet", action="store_true", help="no progress bar")
+    snap.set_defaults(func=cmd_snapshot)
     cal = sub.add_parser("calibrate", help="fit the free parameters to the Dutch targets (Optuna)", formatter_class=formatter)
     cal.add_argument("scenario", nargs="?", help="scenario the search starts from (default: the defaults = baseline)")
     cal.add_argument("--trials", type=int, default=40, help="parameter sets to try (the first is the scenario's own)")

@@ -25,9 +25,9 @@ SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
 
 
 def run_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``--seed``, ``--scale`` and ``--years`` given on the command line, as overrides of ``[run]``."""
+    """The ``--seed``, ``--scale``, ``--years`` and ``--from`` given on the command line, as overrides of ``[run]``."""
     run: dict[str, Any] = {}
-    for key in ("seed", "scale", "years"):
+    for key in ("seed", "scale", "years", "start_from"):
         value = getattr(args, key, None)
         if value is not None:
             run[key] = value

@@ -8,7 +8,10 @@ import json
 import re
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+from tqdm import tqdm
 
 from sim import __version__
 from sim.cli.common import (
@@ -20,8 +23,10 @@ from sim.cli.common import (
     warn_small_scale,
     write_atomically,
 )
-from sim.experiments.runs import Replications, paired_differences, replicate
-from sim.model.params import ScenarioError, policy_changes
+from sim.experiments.runs import Replications, paired_differences, replicate, scenario_seeds
+from sim.experiments.snapshot_file import Snapshot
+from sim.experiments.snapshots import BEGINNING, describe_start, first_reported_year, snapshot_month, take
+from sim.model.params import Params, ScenarioError, policy_changes
 from sim.model.params.scenario import short
 from sim.reports import comparison
 from sim.reports.labels import label
@@ -52,10 +57,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     params = load(args.scenario, args)
     out = out_folder(args.out or Path("results") / Path(args.scenario).stem)  # before any run
     warn_small_scale(params)
+    first = first_reported_year(params)  # opens (and checks) a snapshot before any run
     reps = replicate(params, args.reps, show_progress=not args.quiet)
     print(
         f"Ketensim {__version__}: {args.scenario}, {args.reps} replication(s), scale {params.run.scale}, "
-        f"{params.run.start_year}-{params.run.start_year + params.run.years - 1}"
+        f"{first}-{params.run.start_year + params.run.years - 1}"
+        + ("" if params.run.start_from == BEGINNING else f", {describe_start(params)}")
     )
     changes = policy_changes(params)
     print(format_summary(summary_table(reps), figures=not changes))
@@ -76,8 +83,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios with common random numbers."""
-    a = load(args.a, args)
-    b = load(args.b, args).with_overrides({"run": {"seed": a.run.seed}}, origin=args.b)
+    a, b = load(args.a, args), load(args.b, args)
+    start = common_start(a, b, args)
+    a = a.with_overrides({"run": {"start_from": start}}, origin=args.a)
+    b = b.with_overrides({"run": {"seed": a.run.seed, "start_from": start}}, origin=args.b)
     differ = [k for k in ("scale", "years", "start_year", "warmup_years") if getattr(a.run, k) != getattr(b.run, k)]
     if differ:
         raise ScenarioError(
@@ -93,7 +102,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     diff = paired_differences(ra, rb)
     print(
         f"B - A, {args.reps} paired replications (same seeds); "
-        f"scale {a.run.scale}, {a.run.start_year}-{a.run.start_year + a.run.years - 1}"
+        f"scale {a.run.scale}, {first_reported_year(a)}-{a.run.start_year + a.run.years - 1}"
+        + ("" if start == BEGINNING else f"; both {describe_start(a)}")
     )
     print(f"A = {args.a}\nB = {args.b}\n")
     print(format_differences(diff, args.reps))
@@ -106,6 +116,61 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         write_atomically(out, write)
         print(f"\nWritten: {out}/compare.parquet, compare.csv, compare.html (the comparison report)")
+    return 0
+
+
+def common_start(a: Params, b: Params, args: argparse.Namespace) -> str:
+    """Where both scenarios of a paired comparison start: ``--from``, else the start either declares.
+
+    A paired difference needs both runs to start from the same state: a scenario declaring
+    ``run.start_from = "present"`` compared with the baseline compares both from the present.
+
+    Raises:
+        ScenarioError: the two declare different starts.
+
+    """
+    if args.start_from is not None:
+        return str(a.run.start_from)
+    declared = {s.run.start_from for s in (a, b)} - {BEGINNING}
+    if len(declared) > 1:
+        raise ScenarioError(
+            f"{args.a} and {args.b} start from different states (run.start_from {a.run.start_from!r} and "
+            f"{b.run.start_from!r}); a paired comparison needs one: set them alike or pass --from"
+        )
+    return declared.pop() if declared else BEGINNING
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Run a scenario to a month and save its complete state (one per replication) to a file."""
+    params = load(args.scenario, args)
+    out = Path(args.out)
+    snapshot_month(params, args.at)  # a bad month is refused before any run
+    if out.is_dir():
+        raise ScenarioError(f"--out {out}: is a folder; allowed: a file name (e.g. snapshots/present.zip)")
+    if not out.parent.is_dir():
+        raise ScenarioError(f"--out {out}: the folder {out.parent} does not exist; allowed: a file in an existing folder")
+    if out.exists():
+        try:
+            Snapshot(out).close()
+        except ScenarioError:
+            raise ScenarioError(
+                f"--out {out}: exists and is not a Ketensim snapshot; allowed: a new file, or a snapshot to replace"
+            ) from None
+    seeds = scenario_seeds(params, args.reps)
+    month = snapshot_month(params, args.at)
+    with tqdm(total=len(seeds) * month, unit="month", disable=args.quiet, desc="simulating", leave=False) as bar:
+
+        def tick(_month: int, _total: int) -> None:
+            bar.update(1)
+
+        started = time.perf_counter()
+        size = take(params, args.at, seeds, out, Path(args.scenario).stem, progress=tick)
+    print(
+        f"Snapshot: {out} ({size / 1e6:.1f} MB): {Path(args.scenario).stem} at {args.at}, {len(seeds)} replication(s) "
+        f"(seeds {', '.join(map(str, seeds[:3]))}{' ...' if len(seeds) > 3 else ''}), scale {params.run.scale:g}, "
+        f"in {time.perf_counter() - started:.1f} s\n"
+        f"Continue from it: ketensim run SCENARIO --from {out}{f' --reps {len(seeds)}' if len(seeds) > 1 else ''}"
+    )
     return 0
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 from tqdm import tqdm
 
+from sim.experiments.snapshots import prepare_start, start_model
 from sim.experiments.stats import paired_difference
-from sim.model.chain import ChainModel
 from sim.model.params import Params
 from sim.model.results import RunResult, collect
 from sim.model.rng import replication_seeds
@@ -33,7 +33,7 @@ def run_once(params: Params, progress: ProgressHook | None = None) -> RunResult:
 
     """
     with gc_paused():
-        model = ChainModel(params)
+        model = start_model(params)  # built, or continued from the snapshot run.start_from names
         while model.running:
             model.step()
             if progress is not None:
@@ -111,6 +111,7 @@ def replicate(params: Params, reps: int, *, show_progress: bool = False) -> Repl
 
     """
     seeds = scenario_seeds(params, reps)
+    prepare_start(params, seeds)  # a snapshot to start from: checked (or the present built) before any run
     total = reps * 12 * (params.run.warmup_years + params.run.years)
     runs: list[RunResult] = []
     with tqdm(total=total, unit="month", disable=not show_progress, desc="simulating", leave=False) as bar:

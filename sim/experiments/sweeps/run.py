@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from sim.experiments.snapshots import prepare_start
 from sim.experiments.sweeps import store
 from sim.experiments.sweeps.design import check_points, make_design, n_points, point_overrides
 from sim.experiments.sweeps.spec import Sweep, load_sweep
@@ -361,6 +362,7 @@ def run_sweep(
     seeds = replication_seeds(sweep.seed, sweep.settings.replications)
     if dask is not None and not dask.startswith("local:"):
         reach_scheduler(dask)  # before the folder is touched
+    prepare_start(sweep.base, seeds)  # the snapshot the runs start from fits (the present: built once, here)
     store.prepare(out_dir, sweep, design, seeds)
     done = store.read_runs(out_dir)
     finished = set(done.loc[done["status"] == "ok", "run_id"])
