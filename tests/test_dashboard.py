@@ -269,14 +269,14 @@ def test_cancel_shows_a_message_and_keeps_the_page_usable(dash):
 
 
 def test_language_switch_changes_the_labels(dash):
-    dash.find(v.Switch).widget.v_model = True
+    dash.find(meta_ref="language-switch").find(v.Switch).widget.v_model = True
     assert _button(dash, "Start")
     assert dash.find(v.ExpansionPanelHeader, children=["Tegenspraak"])
 
 
 def test_the_dutch_switch_translates_field_names_tables_and_legends(dash):
     _wait(lambda: _titles_start(dash, "The chain"))
-    dash.find(v.Switch).widget.v_model = True
+    dash.find(meta_ref="language-switch").find(v.Switch).widget.v_model = True
     _wait(lambda: _titles_start(dash, "De keten"))
     shown = _texts(dash)
     assert "Schaal (deel van de kinderen gesimuleerd)" in shown  # a field name
@@ -464,3 +464,25 @@ def test_a_non_finite_number_is_refused_by_the_box_and_nothing_breaks(dash, type
     _type(dash, "run.scale", "0.004")  # and the box still takes a valid value
     assert app.edits.value["run.scale"] == 0.004
     assert not _button(dash, "Run").disabled
+
+
+def test_runs_start_from_the_present_and_levers_from_a_month(dash):
+    _type(dash, "run.years", "9")  # 2016-2024: the present (January 2023) lies inside
+    switch = dash.find(meta_ref="ctl-run-start_from").find(v.Switch).widget
+    switch.v_model = True
+    dash.find(meta_ref="ctl-contradiction-legal_aid_share").find(v.Slider).widget.v_model = 1.0
+    dash.find(meta_ref="ctl-levers-from").find(v.TextField).widget.v_model = "2024-01"
+    dash.find(meta_ref="ctl-levers-from").find(v.TextField).widget.fire_event("keyup.enter", None)
+    params, error = app._current()
+    assert error is None, error
+    assert params.run.start_from == "present"
+    assert params.contradiction.legal_aid_share == Params().contradiction.legal_aid_share  # not from the start ...
+    assert [(e.start, e.set) for e in params.timeline] == [("2024-01", {"contradiction.legal_aid_share": 1.0})]  # ... from 2024
+    _click_and_wait(dash, "Run", app.run_task)
+    assert list(app.run_task.value.reps.table("yearly")["year"]) == [2023, 2024]  # reported from the present on
+    # a month the run does not simulate is refused with the allowed range, and Run is disabled
+    dash.find(meta_ref="ctl-levers-from").find(v.TextField).widget.v_model = "2031-01"
+    dash.find(meta_ref="ctl-levers-from").find(v.TextField).widget.fire_event("keyup.enter", None)
+    shown = str(dash.find(meta_ref="settings-error").widget.children)
+    assert "2031-01" in shown and "allowed" in shown
+    assert _button(dash, "Run").disabled

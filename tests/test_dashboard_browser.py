@@ -182,6 +182,18 @@ def test_bad_input_is_refused_in_the_box_and_reset_restores_the_page_in_chromium
         _type(page, "regelreflex-incidents", "[]")
         expect(message).to_be_hidden(timeout=10_000)
         expect(run).to_be_enabled()
+
+        # a lever's start date: a month outside the run is refused with the allowed months
+        expect(page.get_by_text("Start from the present (the baseline in January 2023)")).to_be_visible()
+        _type(page, "levers-from", "2040-01")
+        page.get_by_text("Capacities: staff and places (capaciteit)").click()
+        _type(page, "raad-n_staff", "1000")  # the changed lever is dated: from a month the run does not have
+        expect(message).to_contain_text("2040-01", timeout=10_000)
+        expect(message).to_contain_text("allowed")
+        expect(run).to_be_disabled()
+        _type(page, "levers-from", "")  # from the start again
+        expect(message).to_be_hidden(timeout=10_000)
+        expect(run).to_be_enabled()
         page.screenshot(path=str(ARTIFACTS / "dashboard-bad-input.png"), full_page=True)
         browser.close()
     assert errors == [], f"errors in the page: {errors[:5]}"

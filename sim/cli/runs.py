@@ -147,8 +147,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     snapshot_month(params, args.at)  # a bad month is refused before any run
     if out.is_dir():
         raise ScenarioError(f"--out {out}: is a folder; allowed: a file name (e.g. snapshots/present.zip)")
-    if not out.parent.is_dir():
-        raise ScenarioError(f"--out {out}: the folder {out.parent} does not exist; allowed: a file in an existing folder")
+    made = [folder for folder in (out.parent, *out.parent.parents) if not folder.exists()]  # deepest first
+    if any(folder.is_file() for folder in (out.parent, *out.parent.parents)):
+        raise ScenarioError(f"--out {out}: a part of the path is a file; allowed: a file name in a folder")
     if out.exists():
         try:
             Snapshot(out).close()
@@ -164,7 +165,14 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             bar.update(1)
 
         started = time.perf_counter()
-        size = take(params, args.at, seeds, out, Path(args.scenario).stem, progress=tick)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            size = take(params, args.at, seeds, out, Path(args.scenario).stem, progress=tick)
+        except BaseException:
+            for folder in made:  # folders made for it and left empty: as if it never ran
+                if folder.exists() and not any(folder.iterdir()):
+                    folder.rmdir()
+            raise
     print(
         f"Snapshot: {out} ({size / 1e6:.1f} MB): {Path(args.scenario).stem} at {args.at}, {len(seeds)} replication(s) "
         f"(seeds {', '.join(map(str, seeds[:3]))}{' ...' if len(seeds) > 3 else ''}), scale {params.run.scale:g}, "

@@ -387,6 +387,33 @@ def Controls(base: Params) -> None:
         with solara.Details(label(f"group_{group.key}", lang.value), expand=group.key == "run"):
             for control in dp.controls(group):
                 ControlInput(control, base)
+            if group.key == "run":
+                StartControls(base)
+
+
+def _hint(text: str) -> None:
+    solara.Text(text, style={"font-size": "0.75em", "color": "#666", "overflow-wrap": "anywhere"})
+
+
+@solara.component
+def StartControls(base: Params) -> None:
+    """Where runs start (the beginning or the present), and the month from which the changed levers apply."""
+    present = edits.value.get("run.start_from", base.run.start_from) == "present"
+    with solara.Column(gap="0px", classes=["ctl-run-start_from"]).meta(ref="ctl-run-start_from"):
+        solara.Switch(
+            label=label("start_present", lang.value),
+            value=present,
+            on_value=lambda v: _set("run.start_from", "present" if v else "beginning"),
+        )
+        _hint(label("start_present_help", lang.value))
+    with solara.Column(gap="0px", classes=["ctl-levers-from"]).meta(ref="ctl-levers-from"):
+        solara.InputText(
+            label("levers_from", lang.value),
+            value=str(edits.value.get(dp.LEVERS_FROM, "")),
+            on_value=lambda t: _set(dp.LEVERS_FROM, t.strip()),
+            continuous_update=False,
+        )
+        _hint(label("levers_from_help", lang.value))
 
 
 @solara.component
@@ -416,7 +443,10 @@ def _cancel() -> None:
 @solara.component
 def SidebarContent(params: Params | None, error: str | None) -> None:
     """Preset, levers, run and compare buttons, how long they take, downloads."""
-    solara.Switch(label=label("language", lang.value), value=lang.value == "nl", on_value=lambda v: lang.set("nl" if v else "en"))
+    with solara.Column(gap="0px").meta(ref="language-switch"):
+        solara.Switch(
+            label=label("language", lang.value), value=lang.value == "nl", on_value=lambda v: lang.set("nl" if v else "en")
+        )
     solara.Select(label("preset", lang.value), values=list(dp.presets()), value=preset.value, on_value=_choose_preset)
     solara.Button(label("reset", lang.value), on_click=lambda: _choose_preset(preset.value), text=True)
     with solara.Column(style={"max-width": "100%"}):  # always present, so a message does not shift (and rebuild) the inputs below

@@ -15,6 +15,8 @@ from typing import Any
 
 from sim.locations import SCENARIOS as REPO_SCENARIOS
 from sim.model.params import Params, bounds, dump_toml, iter_fields, load_scenario, parse_toml
+from sim.model.params.scenario import short
+from sim.model.params.timeline import datable
 
 # The smallest scale whose baseline is within tolerance (10 %) of the 0.05 run: below it capacities
 # round to a handful of staff or places and queues vanish (a bias, not only noise). Measured with
@@ -100,7 +102,8 @@ def controls(group: LeverGroup) -> list[Control]:
 
 
 # Fields without a number or switch control (lists such as regelreflex.incidents): typed as TOML.
-_TOML_FIELDS = {name for name, info in iter_fields() if _kind(info) == "toml"}
+# (Text fields such as run.start_from are taken as they are typed.)
+_TOML_FIELDS = {name for name, info in iter_fields() if _kind(info) == "toml" and info.annotation is not str}
 
 
 def presets() -> dict[str, Path]:
@@ -130,15 +133,36 @@ def nest(edits: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+LEVERS_FROM = "levers.from"  # not a parameter: the month from which the page's dated edits apply ("" = from the start)
+
+
 def resolve(preset: str, edits: dict[str, Any]) -> Params:
     """The preset with the page's edits applied.
 
+    With :data:`LEVERS_FROM` set to a month, the edits of parameters that may be dated become
+    one ``[[timeline]]`` entry from that month (after the preset's own entries); the others
+    (run settings, the shock, lists) apply from the start.
+
     Raises:
-        ScenarioError: an edit out of range or of the wrong type (message names key and range).
+        ScenarioError: an edit out of range or of the wrong type, or a month the run does not
+            simulate (message names key and range).
 
     """
+    edits = dict(edits)
+    start = str(edits.pop(LEVERS_FROM, "") or "").strip()
     typed = {k: parse_toml_value(k, v) if k in _TOML_FIELDS and isinstance(v, str) else v for k, v in edits.items()}
-    return preset_params(preset).with_overrides(nest(typed), origin=f"dashboard settings (preset {preset})")
+    base = preset_params(preset)
+    origin = f"dashboard settings (preset {preset})"
+    if not start:
+        return base.with_overrides(nest(typed), origin=origin)
+    known = dict(iter_fields())
+    dated = {k: v for k, v in typed.items() if datable(k, known.get(k)) and v != get(base, k)}
+    now = base.with_overrides(nest({k: v for k, v in typed.items() if k not in dated}), origin=origin)
+    if not dated:
+        return now
+    entries = now.model_dump(mode="json", by_alias=True, exclude_none=True)["timeline"]
+    entries.append({"from": start, "set": dated})
+    return now.with_overrides({"timeline": entries}, origin=f"{origin}, levers from {short(start, 20)}")
 
 
 def parse_toml_value(name: str, text: str) -> Any:

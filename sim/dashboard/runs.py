@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from sim.dashboard.pool import RunCancelled, worker_hooks
 from sim.experiments.runs import Replications, paired_differences, run_once
+from sim.experiments.snapshots import PRESENT
 from sim.experiments.targets import load_targets
 from sim.model.params import Params
 from sim.model.rng import replication_seeds
@@ -114,6 +115,8 @@ _speed = [1.0]  # measured / predicted over this server's finished runs (its loa
 
 def _predicted(params: Params) -> float:
     months = 12 * (params.run.warmup_years + params.run.years)
+    if params.run.start_from == "present":  # from a cached snapshot: only the months after it (its first build costs more)
+        months = max(1, 12 * (params.run.start_year + params.run.years - int(PRESENT[:4])))
     return RUN_START_S + RUN_S_PER_SCALE_MONTH * params.run.scale * months
 
 

@@ -32,6 +32,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "failed": ("The run failed", "De run is mislukt"),
     "page_error": ("This part of the page could not be shown", "Dit deel van de pagina kan niet worden getoond"),
     "dismiss": ("Try again", "Opnieuw proberen"),
+    "start_present": (
+        "Start from the present (the baseline in January 2023)",
+        "Begin bij het heden (de basislijn in januari 2023)",
+    ),
+    "start_present_help": (
+        "Runs continue the calibrated baseline's state of January 2023 (built once per seed, then cached) "
+        "and report 2023 on; a comparison starts both from it.",
+        "Runs gaan verder vanaf de toestand van de gekalibreerde basislijn in januari 2023 (eenmaal per seed "
+        "gebouwd) en tonen 2023 en later; een vergelijking start beide daar.",
+    ),
+    "levers_from": (
+        "Levers take effect from (YYYY-MM; empty: from the start)",
+        "Hefbomen gelden vanaf (JJJJ-MM; leeg: vanaf het begin)",
+    ),
+    "levers_from_help": (
+        "The changed levers that may be dated become one timeline entry from this month; before it the run is "
+        "the preset's, draw for draw. Shock, incidents and run settings always apply from the start.",
+        "De gewijzigde hefbomen die een datum kunnen krijgen worden één tijdlijnregel vanaf deze maand; daarvoor "
+        "is de run die van de preset, trekking voor trekking. Schok, incidenten en runinstellingen gelden altijd vanaf het begin.",
+    ),
     "stale": ("Settings changed since this run: press Run to update.", "Instellingen gewijzigd: druk op Start."),
     "download_csv": ("Results (CSV)", "Resultaten (CSV)"),
     "download_summary": ("Summary (CSV)", "Samenvatting (CSV)"),
