@@ -51,6 +51,21 @@ def scenario_info(path: str | None) -> Scenario:
     return Scenario(Path(path).stem, str(path), str(description))
 
 
+def missing_folders(path: Path) -> list[Path]:
+    """``path`` and its parents that do not exist yet, deepest first (to remove again on failure)."""
+    return [folder for folder in (path, *path.parents) if not folder.exists()]
+
+
+def remove_if_empty(made: list[Path]) -> None:
+    """Remove the folders a failed command made and left empty, deepest first: as if it never ran."""
+    for folder in made:
+        if not folder.exists():
+            continue
+        if any(folder.iterdir()):
+            break  # kept: it holds something (and so do the folders above it)
+        folder.rmdir()
+
+
 def write_atomically(out: Path, write: Any) -> None:
     """Write results into ``out`` without ever leaving a half-written file there.
 
@@ -59,7 +74,7 @@ def write_atomically(out: Path, write: Any) -> None:
     in ``out`` that this run does not write are left alone.
     """
     check_out_folder(out)
-    made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
+    made = missing_folders(out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".ketensim-", dir=out))
     try:
@@ -68,10 +83,7 @@ def write_atomically(out: Path, write: Any) -> None:
             os.replace(path, out / path.name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        for folder in made:  # folders this run made and left empty, up to where it began: as if it never ran
-            if any(folder.iterdir()):
-                break
-            folder.rmdir()
+        remove_if_empty(made)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -18,7 +18,9 @@ from sim.cli.common import (
     format_differences,
     format_summary,
     load,
+    missing_folders,
     out_folder,
+    remove_if_empty,
     scenario_info,
     warn_small_scale,
     write_atomically,
@@ -144,10 +146,10 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     """Run a scenario to a month and save its complete state (one per replication) to a file."""
     params = load(args.scenario, args)
     out = Path(args.out)
-    snapshot_month(params, args.at)  # a bad month is refused before any run
+    month = snapshot_month(params, args.at)  # a bad month is refused before any run
     if out.is_dir():
         raise ScenarioError(f"--out {out}: is a folder; allowed: a file name (e.g. snapshots/present.zip)")
-    made = [folder for folder in (out.parent, *out.parent.parents) if not folder.exists()]  # deepest first
+    made = missing_folders(out.parent)
     if any(folder.is_file() for folder in (out.parent, *out.parent.parents)):
         raise ScenarioError(f"--out {out}: a part of the path is a file; allowed: a file name in a folder")
     if out.exists():
@@ -158,7 +160,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
                 f"--out {out}: exists and is not a Ketensim snapshot; allowed: a new file, or a snapshot to replace"
             ) from None
     seeds = scenario_seeds(params, args.reps)
-    month = snapshot_month(params, args.at)
     with tqdm(total=len(seeds) * month, unit="month", disable=args.quiet, desc="simulating", leave=False) as bar:
 
         def tick(_month: int, _total: int) -> None:
@@ -169,9 +170,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         try:
             size = take(params, args.at, seeds, out, Path(args.scenario).stem, progress=tick)
         except BaseException:
-            for folder in made:  # folders made for it and left empty: as if it never ran
-                if folder.exists() and not any(folder.iterdir()):
-                    folder.rmdir()
+            remove_if_empty(made)
             raise
     print(
         f"Snapshot: {out} ({size / 1e6:.1f} MB): {Path(args.scenario).stem} at {args.at}, {len(seeds)} replication(s) "

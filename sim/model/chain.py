@@ -159,7 +159,7 @@ class ChainModel(mesa.Model):
                 if id(value) in swap and not isinstance(value, (int, float, str, bool)):
                     setattr(part, attr, swap[id(value)])
 
-    def continue_as(self, params: Params) -> list[str]:
+    def continue_as(self, params: Params) -> None:
         """Go on from now as the scenario ``params`` (a run continued from a snapshot; common random numbers).
 
         The scenario's parameters as they stand this month (its values, with its timeline
@@ -167,9 +167,6 @@ class ChainModel(mesa.Model):
         timeline entry of this month would (:meth:`retune` in :meth:`step`): until then two
         scenarios continued from one state are the same state. Its later timeline entries
         follow at their dates; ``run.years`` sets the end; results count from this month on.
-
-        Returns:
-            The parameters of timeline entries due before this month, which apply from now instead.
 
         Raises:
             ScenarioError: the scenario differs from the chain in a parameter fixed when a run
@@ -200,7 +197,6 @@ class ChainModel(mesa.Model):
         self.timeline = {m: c for m, c in due.items() if m > now} | ({now: at_fork} if at_fork else {})
         self.months_total, self.running = months_total, True
         self.report_from_month = now
-        return sorted(earlier)
 
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
