@@ -41,6 +41,9 @@ def dash(monkeypatch):
             app.rejected.set({})
             app.preset.set(dp.DEFAULT_PRESET)
             _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+            # the opening baseline comes in on a thread of its own and re-renders the page: let it land first,
+            # or a box typed into meanwhile can be rebuilt between its value and its Enter (the Enter then lost)
+            join_page_threads(before)
             yield rc
     finally:
         # a page's task that ends after its session closed would render into closed widgets
