@@ -41,8 +41,8 @@ def dash(monkeypatch):
             app.rejected.set({})
             app.preset.set(dp.DEFAULT_PRESET)
             _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
-            # the opening baseline comes in on a thread of its own and re-renders the page: let it land first,
-            # or a box typed into meanwhile can be rebuilt between its value and its Enter (the Enter then lost)
+            # the opening baseline comes in on a thread of its own and re-renders the page: let it land first, so
+            # each test starts from a settled page (typing that races a render: test_text_typed_into_a_box_survives…)
             join_page_threads(before)
             yield rc
     finally:
@@ -489,3 +489,21 @@ def test_runs_start_from_the_present_and_levers_from_a_month(dash):
     shown = str(dash.find(meta_ref="settings-error").widget.children)
     assert "2031-01" in shown and "allowed" in shown
     assert _button(dash, "Run").disabled
+
+
+@pytest.mark.parametrize(
+    ("ref", "typed", "name", "taken"),
+    [
+        ("ctl-run-scale", "0.005", "run.scale", 0.005),
+        ("ctl-contradiction-second_assessor_at", '["court"]', "contradiction.second_assessor_at", '["court"]'),
+        ("ctl-levers-from", "2021-01", dp.LEVERS_FROM, "2021-01"),
+    ],
+)
+def test_text_typed_into_a_box_survives_a_render_before_its_enter(dash, ref, typed, name, taken):
+    """A render from elsewhere (a run's progress, the opening baseline landing) must not put the old text back."""
+    box = dash.find(meta_ref=ref).find(v.TextField).widget
+    box.v_model = typed  # what the browser sends while the user types
+    app.edits.value = {**app.edits.value, "run.seed": 12}  # any render meanwhile: every box reads the edits
+    assert box.v_model == typed
+    box.fire_event("keyup.enter", None)
+    assert app.edits.value[name] == taken

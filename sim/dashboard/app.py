@@ -26,6 +26,7 @@ import solara
 import solara.lab
 
 from sim.dashboard import controls as dp
+from sim.dashboard.boxes import DraftBox
 from sim.dashboard.pool import RunCancelled, shared_pool
 from sim.dashboard.runs import (
     Comparison,
@@ -359,20 +360,19 @@ def ControlInput(control: dp.Control, base: Params) -> None:
             # A text box parsed here, not solara.InputFloat/InputInt: "nan" parses to a float that
             # never equals itself, and InputFloat then sets its value again on every render without
             # end. A refused entry is the box's value until it is fixed or reset, so a reset changes
-            # the value and the box shows the preset again (the widget is only updated on a change).
+            # the value and the box shows the preset again; what is being typed survives renders (boxes.py).
             typed, why = rejected.value.get(name, (None, None))
-            solara.InputText(
+            DraftBox(
                 text,
                 value=typed if typed is not None else _number_text(value),
-                on_value=lambda t: _set_number(name, t, control.kind),
-                continuous_update=False,
+                on_commit=lambda t: _set_number(name, t, control.kind),
                 error=label("refused_box", lang.value) if why else False,
             )
         elif control.kind == "bool":
             solara.Checkbox(label=text, value=bool(value), on_value=lambda v: _set(name, v))
         else:
             shown = value if isinstance(value, str) else dp.toml_text(value)
-            solara.InputText(text + " (TOML)", value=shown, on_value=lambda v: _set(name, v))
+            DraftBox(text + " (TOML)", value=shown, on_commit=lambda v: _set(name, v))
         allowed = f"{label('allowed', lang.value)}: {control.range_text}. " if control.range_text else ""
         solara.Text(
             f"{allowed}{name} — {control.description}",
@@ -407,11 +407,10 @@ def StartControls(base: Params) -> None:
         )
         _hint(label("start_present_help", lang.value))
     with solara.Column(gap="0px", classes=["ctl-levers-from"]).meta(ref="ctl-levers-from"):
-        solara.InputText(
+        DraftBox(
             label("levers_from", lang.value),
             value=str(edits.value.get(dp.LEVERS_FROM, "")),
-            on_value=lambda t: _set(dp.LEVERS_FROM, t.strip()),
-            continuous_update=False,
+            on_commit=lambda t: _set(dp.LEVERS_FROM, t.strip()),
         )
         _hint(label("levers_from_help", lang.value))
 
