@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -229,6 +230,9 @@ def test_damaged_and_foreign_files_are_refused(snapshot_file: Path, tmp_path: Pa
         state = zf.read("rep0/state.json")
     older = {**manifest, "ketensim_version": "0.0.1"}
     changed = {**manifest, "model_code": "0123456789abcdef"}
+    wrong_type = {**manifest, "seeds": ["1"]}
+    unknown = {**manifest, "voice": 0.9}
+    no_members = {**manifest, "members": "all"}
     (tmp_path / "text.zip").write_text("hello")
     truncated = tmp_path / "truncated.zip"
     truncated.write_bytes(snapshot_file.read_bytes()[: snapshot_file.stat().st_size // 2])
@@ -240,6 +244,18 @@ def test_damaged_and_foreign_files_are_refused(snapshot_file: Path, tmp_path: Pa
         ("with other model code", rewrite(snapshot_file, tmp_path / "code.zip", {"manifest.json": json.dumps(changed).encode()})),
         ("member\\(s\\) missing", rewrite(snapshot_file, tmp_path / "gone.zip", {"rep0/state.json": None})),
         (
+            "damaged manifest: seeds\\[0\\]",
+            rewrite(snapshot_file, tmp_path / "t.zip", {"manifest.json": json.dumps(wrong_type).encode()}),
+        ),
+        (
+            "damaged manifest: voice: unknown",
+            rewrite(snapshot_file, tmp_path / "u.zip", {"manifest.json": json.dumps(unknown).encode()}),
+        ),
+        (
+            "damaged manifest: members",
+            rewrite(snapshot_file, tmp_path / "m.zip", {"manifest.json": json.dumps(no_members).encode()}),
+        ),
+        (
             "does not match its checksum",
             rewrite(snapshot_file, tmp_path / "edited.zip", {"rep0/state.json": state.replace(b'"time":', b'"time": ', 1)}),
         ),
@@ -247,6 +263,13 @@ def test_damaged_and_foreign_files_are_refused(snapshot_file: Path, tmp_path: Pa
     for message, path in cases:
         with pytest.raises(SnapshotError, match=message):
             Snapshot(path).model(0)
+    opened = []
+    real_zip = zipfile.ZipFile
+    with pytest.MonkeyPatch.context() as mp:  # a refused file is not left open
+        mp.setattr(zipfile, "ZipFile", lambda *a, **k: opened.append(real_zip(*a, **k)) or opened[-1])
+        with pytest.raises(SnapshotError):
+            Snapshot(tmp_path / "u.zip")
+    assert opened and all(z.fp is None for z in opened)
     flipped = tmp_path / "flipped.zip"
     data = bytearray(snapshot_file.read_bytes())
     data[len(data) // 3] ^= 0xFF  # inside a compressed member: its CRC no longer matches
@@ -254,6 +277,27 @@ def test_damaged_and_foreign_files_are_refused(snapshot_file: Path, tmp_path: Pa
     with pytest.raises(SnapshotError, match="damaged"):
         with Snapshot(flipped) as snap:
             snap.model(0)
+
+
+def test_a_hand_made_state_with_matching_checksums_is_refused_not_a_crash(snapshot_file: Path, tmp_path: Path) -> None:
+    """The manifest's checksums catch damage, not intent: a hand-made state must still end in a clear refusal."""
+    with zipfile.ZipFile(snapshot_file) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        state = json.loads(zf.read("rep0/state.json"))
+    deep = "1"
+    for _ in range(5000):
+        deep = '{"#": 0, "list": [' + deep + "]}"
+    made = {
+        "deep.zip": json.dumps({**state, "model": "@"}).replace('"@"', deep).encode(),
+        "path.zip": json.dumps({**state, "model": {"x": {"params": ["nothing", 3]}}}).encode(),
+        "ref.zip": json.dumps({**state, "model": {"x": {"ref": 99}}}).encode(),
+    }
+    for name, data in made.items():
+        members = {**manifest["members"], "rep0/state.json": hashlib.sha256(data).hexdigest()}
+        head = json.dumps({**manifest, "members": members}).encode()
+        path = rewrite(snapshot_file, tmp_path / name, {"rep0/state.json": data, "manifest.json": head})
+        with pytest.raises(SnapshotError, match="replication 0 cannot be read"):
+            Snapshot(path).model(0)
 
 
 def test_the_decoder_builds_nothing_outside_the_model() -> None:
@@ -264,6 +308,8 @@ def test_the_decoder_builds_nothing_outside_the_model() -> None:
         {"#": 0, "obj": "sim.model.chain:math", "state": {}},  # a module, not a class
         {"#": 0, "defaultdict": [], "factory": "builtins:eval"},
         {"#": 0, "rng": "SeedSequence", "state": {}},
+        {"enum": "sim.model.params:load_scenario", "v": "/etc/passwd"},  # a function called with the file's value
+        {"#": 0, "defaultdict": [], "factory": "sim.model.params:iter_fields"},  # a function not marked as a factory
     ):
         with pytest.raises(CodecError):
             decoder.decode(data)

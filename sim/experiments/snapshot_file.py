@@ -24,10 +24,10 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from sim import __version__
 from sim.model.chain import ChainModel
@@ -71,6 +71,27 @@ class Manifest:
     scenario: str  # name of the scenario the snapshot ran
     params_toml: str  # its parameters (with the scenario seed)
     ketensim_version: str
+
+
+# the manifest is checked field by field (strict: a damaged or hand-made file is not coerced)
+_STRICT = ConfigDict(strict=True)
+_MANIFEST_FIELDS = {name: TypeAdapter(kind, config=_STRICT) for name, kind in get_type_hints(Manifest).items()}
+_MEMBERS = TypeAdapter(dict[str, str], config=_STRICT)
+
+
+def _manifest(head: dict[str, Any], where: str) -> Manifest:
+    """The manifest's fields, each of its type; refused naming the first field that is missing, unknown or wrong."""
+    for name in sorted(set(head) ^ set(_MANIFEST_FIELDS)):
+        raise SnapshotError(f"{where}: damaged manifest: {name}: {'unknown field' if name in head else 'missing'}")
+    fields = {}
+    for name, check in _MANIFEST_FIELDS.items():
+        try:
+            fields[name] = check.validate_python(head[name])
+        except ValidationError as err:
+            first = err.errors()[0]
+            key = "".join(f"[{part}]" for part in first["loc"])
+            raise SnapshotError(f"{where}: damaged manifest: {name}{key}: {first['msg']} ({err.title})") from None
+    return Manifest(**fields)
 
 
 def write(path: Path, manifest: Manifest, models: list[ChainModel]) -> int:
@@ -119,13 +140,22 @@ class Snapshot:
 
         """
         self.path = Path(path)
-        where = str(path)
         if not self.path.is_file():
             raise SnapshotError(
-                f"{where}: no such snapshot file; make one with: ketensim snapshot SCENARIO --at YYYY-MM --out FILE"
+                f"{path}: no such snapshot file; make one with: ketensim snapshot SCENARIO --at YYYY-MM --out FILE"
             )
         try:
             self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+            raise SnapshotError(f"{path}: not a Ketensim snapshot, or damaged ({type(err).__name__}: {err})") from None
+        try:
+            self._check(str(path))
+        except SnapshotError:
+            self._zip.close()  # a refused file is not held open
+            raise
+
+    def _check(self, where: str) -> None:
+        try:
             head = json.loads(self._read("manifest.json"))
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError) as err:
             raise SnapshotError(f"{where}: not a Ketensim snapshot, or damaged ({type(err).__name__}: {err})") from None
@@ -142,13 +172,13 @@ class Snapshot:
                 f"{where}: made by Ketensim {__version__} with other model code (sim/model changed since: fingerprint "
                 f"{head.get('model_code')}, now {model_code()}); its state may not fit this model: make the snapshot again"
             )
-        self.members: dict[str, str] = head.pop("members", {})
         for key in ("format", "format_version", "model_code"):
             head.pop(key)
         try:
-            self.manifest = Manifest(**head)
-        except TypeError as err:
-            raise SnapshotError(f"{where}: damaged manifest ({err})") from None
+            self.members = _MEMBERS.validate_python(head.pop("members", None))
+        except ValidationError:
+            raise SnapshotError(f"{where}: damaged manifest: members: allowed: a table of member names and checksums") from None
+        self.manifest = _manifest(head, where)
         missing = sorted(set(self.members) - set(self._zip.namelist()))
         if missing:
             raise SnapshotError(f"{where}: damaged: {len(missing)} member(s) missing, e.g. {missing[0]}")
@@ -185,7 +215,18 @@ class Snapshot:
             return restore(state, arrays)
         except SnapshotError:
             raise
-        except (zipfile.BadZipFile, KeyError, ValueError, EOFError, CodecError, ValidationError, TypeError) as err:
+        except (  # a damaged or hand-made state: whatever it trips over inside the decoder
+            zipfile.BadZipFile,
+            KeyError,
+            IndexError,
+            AttributeError,
+            ValueError,
+            EOFError,
+            TypeError,
+            RecursionError,
+            CodecError,
+            ValidationError,
+        ) as err:
             raise SnapshotError(
                 f"{self.path}: damaged: replication {i} cannot be read ({type(err).__name__}: {str(err)[:200]})"
             ) from None

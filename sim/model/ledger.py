@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from sim.model.params import Params
 from sim.model.population import Legal, Population, Setting, State
+from sim.model.snapshot.codec import factory
 
 if TYPE_CHECKING:
     import mesa
@@ -319,8 +320,9 @@ class Ledger:
             )
 
 
+@factory
 def _waits_by_queue() -> defaultdict[str, list[float]]:
-    """One year's waiting times by queue (a named function, not a lambda: a snapshot writes the factory by name)."""
+    """One year's waiting times by queue (a named, marked function, not a lambda: a snapshot writes the factory by name)."""
     return defaultdict(list)
 
 

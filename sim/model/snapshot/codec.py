@@ -39,6 +39,20 @@ class CodecError(ValueError):
     """State that cannot be written, or a file whose state cannot be read."""
 
 
+def factory(func: Callable[[], Any]) -> Callable[[], Any]:
+    """Mark a module-level function of sim.model as a ``defaultdict`` factory a snapshot may name.
+
+    A file names its factories and the decoder calls them, so it calls only those marked here
+    (and the builtins in :data:`FACTORIES`), never any other function a hand-made file names.
+    """
+    func.__snapshot_factory__ = True  # type: ignore[attr-defined]
+    return func
+
+
+def _is_factory(func: Any) -> bool:
+    return inspect.isfunction(func) and getattr(func, "__snapshot_factory__", False) is True
+
+
 def _qualified(obj: Any) -> str:
     return f"{obj.__module__}:{obj.__qualname__}"
 
@@ -150,8 +164,11 @@ class Encoder:
             factory = value.default_factory
             name = next((k for k, f in FACTORIES.items() if f is factory), None)
             if name is None:
-                if factory is None or not _in_package(factory) or "<" in factory.__qualname__:
-                    raise CodecError(f"{where}: defaultdict factory {factory!r} (a builtin or a sim.model function)")
+                if not (_is_factory(factory) and _in_package(factory)) or "<" in factory.__qualname__:
+                    raise CodecError(
+                        f"{where}: defaultdict factory {factory!r} (allowed: {', '.join(FACTORIES)}, "
+                        "or a sim.model function marked with codec.factory)"
+                    )
                 name = _qualified(factory)
             return {"#": n, "defaultdict": pairs, "factory": name}
         if isinstance(value, Counter):
@@ -212,7 +229,10 @@ class Decoder:
         if "root" in data:
             return self.root
         if "enum" in data:
-            return _global(data["enum"])(data["v"])
+            kind = _global(data["enum"])
+            if not (inspect.isclass(kind) and issubclass(kind, Enum)):  # called with the file's value: enums only
+                raise CodecError(f"names {data['enum']!r} as an enum")
+            return kind(data["v"])
         if "np" in data:
             return np.dtype(data["np"]).type(data["v"])
         if "params" in data:
@@ -271,7 +291,10 @@ class Decoder:
             out = Counter()
         else:
             name = data["factory"]
-            out = defaultdict(FACTORIES[name] if name in FACTORIES else _global(name))
+            made = FACTORIES[name] if name in FACTORIES else _global(name)
+            if name not in FACTORIES and not _is_factory(made):
+                raise CodecError(f"names {name!r} as a defaultdict factory, which it is not marked as")
+            out = defaultdict(made)
         self._keep(n, out)
         for key, value in data[kind]:
             out[self.decode(key)] = self.decode(value)
