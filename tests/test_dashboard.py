@@ -531,3 +531,37 @@ def test_a_render_that_puts_the_old_text_back_before_the_enter_loses_nothing(das
         box.v_model = old  # a render elsewhere sets the text it last computed
     box.fire_event("keyup.enter", None)
     assert app.edits.value[name] == taken
+
+
+def test_a_closed_sessions_runs_are_freed_with_it(monkeypatch):
+    """Nothing that outlives a tab keeps its state: the pool's threads once held the session that started them."""
+    import gc
+    import weakref
+
+    from sim.dashboard.pool import shared_pool
+
+    monkeypatch.setattr(app, "OPENING", dict(TINY))
+    prefill_baseline()
+    shared_pool().shutdown()  # this test's first run starts the pool (and its threads) from inside a session
+    earlier = list(app._results)  # other tests' results: not this test's to judge
+    mine: list[weakref.ref] = []
+    for _ in range(2):
+        context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+        before = set(threading.enumerate())
+        with context:
+            app.edits.set(dict(TINY))
+            app.rejected.set({})
+            app.preset.set(dp.DEFAULT_PRESET)
+            _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+            join_page_threads(before)
+            _click_and_wait(rc, "Run", app.run_task)
+            mine += [weakref.ref(d) for d in app._results if not any(d is e for e in [*earlier, *(r() for r in mine)])]
+        join_page_threads(before)
+        with context:
+            rc.close()  # as the server does when a page's kernel closes
+            context.close()
+        del _box, rc, context
+    del earlier
+    gc.collect()
+    assert len(mine) == 2
+    assert [r for r in mine if r() is not None] == [], "a closed session's run is still referenced"

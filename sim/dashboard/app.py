@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import importlib
 import math
 import sys
 import threading
@@ -27,7 +28,7 @@ import solara.lab
 
 from sim.dashboard import controls as dp
 from sim.dashboard.boxes import DraftBox
-from sim.dashboard.pool import RunCancelled, shared_pool
+from sim.dashboard.pool import RunCancelled, outside_sessions, shared_pool
 from sim.dashboard.runs import (
     Comparison,
     compare_figure,
@@ -177,6 +178,12 @@ def _in_pool(task: Any, session: Session, job: Callable[..., Any], *args: Any, o
         _log(f"run {outcome} after {time.monotonic() - start:.1f} s")
 
 
+# plotly.io keeps, in a module global, the IPython shell it finds when it is first imported
+# (plotly.io._renderers.ipython_info). Under Solara that is the shell of the page session that
+# first imported it, which holds that session's state and results for as long as the server
+# runs (the load test's last held result). Imported here, outside every session, it keeps none.
+outside_sessions(lambda: importlib.import_module("plotly.io._renderers"))
+
 _open_sessions = [0]
 _sessions_lock = threading.Lock()
 
@@ -225,7 +232,10 @@ def _session_started() -> Callable[[], None]:
             _open_sessions[0] -= 1
         _log("session ended")
         for delay in RELEASE_DELAYS_S:
-            threading.Timer(delay, _release_memory).start()
+            timer = threading.Timer(delay, _release_memory)
+            # Solara gives a new thread the session of the thread that makes it: this one must not keep the closed one
+            timer.current_context = None  # type: ignore[attr-defined]
+            timer.start()
 
     return ended
 

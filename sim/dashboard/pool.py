@@ -17,8 +17,6 @@ per slot (share done; stop flag), written by one side each, so no lock is needed
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.context
 import os
 import threading
 import time
@@ -58,13 +56,34 @@ def _init_worker(driver: int, shared: Any) -> None:
     stop_with_driver(driver)  # a worker never outlives the dashboard server
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Forkserver (spawn where there is none) with the dashboard's runs imported once, so a fresh worker per run is cheap."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.dashboard.runs"])
-    return ctx
+def outside_sessions(job: Callable[[], Any]) -> Any:
+    """``job()`` in a thread that belongs to no page session; its result (or its exception).
+
+    Why: Solara gives every new thread the session (kernel context) of the thread that makes
+    it. The process pool's manager and queue-feeder threads live as long as the pool, so when
+    a page's run started them they held that session, its state and its results, for as long
+    as the server ran (the load test found 2 of 10 results still held after every tab closed).
+    Started from here, they hold none.
+    """
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            out["value"] = job()
+        except BaseException as exc:  # noqa: BLE001  (handed to the caller)
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, name="ketensim-pool-start", daemon=True)
+    thread.current_context = None  # type: ignore[attr-defined]  (Solara's record of the creating session: none)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def _noop() -> None:
+    """A job that starts the pool's threads (see :func:`outside_sessions`)."""
 
 
 def worker_hooks(slot: int) -> tuple[Callable[[float], None], Callable[[], bool]]:
@@ -153,15 +172,20 @@ class RunPool:
     def _pool(self) -> tuple[ProcessPoolExecutor, Any]:
         with self._cond:
             if self._executor is None:
-                ctx = _context()
+                from sim.experiments.sweeps.run import forkserver_context
+
+                ctx = forkserver_context(["sim.dashboard.runs"])
                 self._shared = ctx.Array("d", 2 * self.slots, lock=False)
-                self._executor = ProcessPoolExecutor(
+                executor = ProcessPoolExecutor(
                     self.slots,
                     mp_context=ctx,
                     initializer=_init_worker,
                     initargs=(os.getpid(), self._shared),
                     max_tasks_per_child=1,
                 )
+                # the first job starts the executor's long-lived threads: outside any session
+                outside_sessions(lambda: executor.submit(_noop).result())
+                self._executor = executor
             return self._executor, self._shared
 
     def _broken(self, executor: ProcessPoolExecutor) -> None:

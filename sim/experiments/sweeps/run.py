@@ -121,18 +121,22 @@ def _init_worker(driver: int) -> None:
     threading.Thread(target=_watch_parent, args=(driver, parent), name="ketensim-parent-watchdog", daemon=True).start()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """A forkserver context (spawn where there is none) that has imported the model once.
+def forkserver_context(preload: list[str]) -> multiprocessing.context.BaseContext:
+    """A forkserver context (spawn where there is none) whose server imports ``preload`` once.
 
     Workers fork from a server that already imported ``sim`` (~2 s of imports), so a pool
     starts in milliseconds after the first one. Only this context is configured; the global
-    start method is left alone.
+    start method is left alone. (One forkserver serves a process: the dashboard's and a
+    sweep's preload lists both import the model, whichever started it.)
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.experiments.runs", "sim.experiments.sweeps.worker"])
+    ctx.set_forkserver_preload(preload)
     return ctx
+
+
+SWEEP_PRELOAD = ["sim.experiments.runs", "sim.experiments.sweeps.worker"]
 
 
 def _scheduler_host_port(dask: str) -> tuple[str, int] | None:
@@ -216,7 +220,9 @@ def make_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
         if workers == 1:
             yield SerialExecutor(), 1
             return
-        pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(
+            workers, mp_context=forkserver_context(SWEEP_PRELOAD), initializer=_init_worker, initargs=(os.getpid(),)
+        )
         try:
             yield pool, workers
         except BaseException:
