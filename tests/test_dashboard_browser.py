@@ -319,8 +319,7 @@ def test_ten_concurrent_sessions_queue_for_one_slot_all_finish_and_are_freed(tmp
                 for i, page in enumerate(pages):
                     if i in finished:
                         continue
-                    # the results reached the page (its table); the charts are not waited for: under this
-                    # load, 10 chromium tabs on 2 cores, a plotly chart in 1-2 tabs can stay empty (README)
+                    # the results reached the page (its table); the charts are checked below
                     if page.get_by_text("Last run").count():
                         finished.add(i)
                     elif page.get_by_text("ahead of yours").count():
@@ -329,6 +328,11 @@ def test_ten_concurrent_sessions_queue_for_one_slot_all_finish_and_are_freed(tmp
                 time.sleep(0.5)
             elapsed = time.monotonic() - start
             assert queued_seen > 0, "no session ever showed its place in the queue"
+            # every tab draws its chart, however late its browser builds the view (sim/dashboard/chart.py:
+            # with Solara's FigurePlotly, 1 of 10 tabs kept an empty frame for good)
+            for page in pages:
+                expect(page.locator(".js-plotly-plot .sankey").first).to_be_visible(timeout=60_000)
+            drawn = time.monotonic() - start
             for context in contexts:
                 context.close()
             browser.close()
@@ -343,6 +347,6 @@ def test_ten_concurrent_sessions_queue_for_one_slot_all_finish_and_are_freed(tmp
     # every tab's run is freed with its session (the pool's threads once kept the sessions that started them)
     assert "results still held: 0;" in held, held
     print(
-        f"\n{SESSIONS} sessions, 1 slot: all finished in {elapsed:.0f} s; server RSS {idle:.0f} MB with the pages open, peak {peak:.0f} MB, {after:.0f} MB after they closed"
+        f"\n{SESSIONS} sessions, 1 slot: all finished in {elapsed:.0f} s, every chart drawn after {drawn:.0f} s; server RSS {idle:.0f} MB with the pages open, peak {peak:.0f} MB, {after:.0f} MB after they closed"
     )
     assert after <= peak  # reported, not held to a figure: what the allocator keeps is not ours to promise

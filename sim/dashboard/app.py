@@ -28,6 +28,7 @@ import solara.lab
 
 from sim.dashboard import controls as dp
 from sim.dashboard.boxes import DraftBox
+from sim.dashboard.chart import Chart
 from sim.dashboard.pool import RunCancelled, outside_sessions, shared_pool
 from sim.dashboard.runs import (
     Comparison,
@@ -548,7 +549,7 @@ def ViewTab(names: tuple[str, ...], figs: dict[str, Any] | None) -> None:
     for name in names:
         if name in figs:
             with solara.Column(classes=["chart-box", lang.value]):
-                solara.FigurePlotly(figs[name])
+                Chart(figs[name])
         elif name == "equity":
             solara.Info(label("no_equity", lang.value))
 
@@ -591,7 +592,7 @@ def CompareView() -> None:
         return
     Note(label("compare_note", lang.value).format(interval=uncertainty("paired", n, lang.value)), classes=["compare-note"])
     with solara.Column(classes=["chart-box", lang.value]):
-        solara.FigurePlotly(figure)
+        Chart(figure)
     solara.HTML(unsafe_innerHTML=compare_table(result.differences, n, lang.value))
     solara.FileDownload(
         result.differences.to_csv(index=False), filename="compare.csv", label=label("download_compare", lang.value)
