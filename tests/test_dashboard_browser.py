@@ -250,8 +250,21 @@ def test_opens_on_the_baseline_every_view_compare_invalid_value_and_dutch_in_chr
         expect(message).to_be_hidden(timeout=10_000)
 
         # Compare pressed while a run is still going: both finish, the comparison shows in its tab
-        page.get_by_role("button", name="Run", exact=True).click()
-        page.get_by_role("button", name="Compare with baseline").click()
+        # (the Compare button stays where it is when the run's progress appears: a click there must land)
+        # (measured from the Run button: clicking scrolls the sidebar)
+        compare, run = (
+            page.get_by_role("button", name="Compare with baseline"),
+            page.get_by_role("button", name="Run", exact=True),
+        )
+        run.scroll_into_view_if_needed()
+        where = compare.bounding_box()["y"] - run.bounding_box()["y"]
+        run.click()
+        moved = set()
+        for _ in range(20):
+            moved.add(round(compare.bounding_box()["y"] - run.bounding_box()["y"] - where))
+            page.wait_for_timeout(50)
+        assert moved == {0}, f"the Compare button moved by {sorted(moved)} px as the run started"
+        compare.click()
         expect(page.get_by_text("B − A per outcome:")).to_be_visible(timeout=240_000)
         expect(page.locator(".compare-table")).to_contain_text("Placements started")
         assert "a_mean" not in page.locator(".compare-table").inner_text()

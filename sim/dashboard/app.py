@@ -80,6 +80,7 @@ CSS = """
 .settings-error pre { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 100%; margin: 0; }
 .settings-error { max-width: 100%; overflow-wrap: anywhere; }
 .chart-box { position: relative; min-height: 420px; }
+.progress-slot { min-height: 2.8em; }
 .chart-box::before { position: absolute; top: 45%; left: 0; right: 0; text-align: center; color: #888; z-index: 0;
   content: "Drawing the chart…"; }
 .chart-box.nl::before { content: "De grafiek wordt getekend…"; }
@@ -479,8 +480,11 @@ def SidebarContent(params: Params | None, error: str | None) -> None:
                 label("estimate", lang.value).format(run=f"{run_s:.0f}", compare=f"{compare_s:.0f}"),
                 style={"font-size": "0.8em", "color": "#555"},
             )
-    Progress(run_task)
-    Progress(compare_task)
+    # Each progress line has its place kept when empty: a bar appearing as a run starts would push
+    # the buttons below down under a pointer that is about to press one (Compare pressed right after Run)
+    for task in (run_task, compare_task):
+        with solara.Column(classes=["progress-slot"]):
+            Progress(task)
     solara.SliderInt(f"{label('reps', lang.value)}: {n_reps.value}", value=n_reps, min=2, max=10, thumb_label="always")
     solara.Button(
         label("compare", lang.value),
