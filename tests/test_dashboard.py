@@ -32,24 +32,34 @@ def dash(monkeypatch):
     """The page in a fresh Solara session (its own reactive state and tasks), on tiny runs."""
     monkeypatch.setattr(app, "OPENING", dict(TINY))  # the opening baseline: a tiny run too, cached after the first
     prefill_baseline()
-    # a unique id: Solara keys its per-session state by it, and a closed session's listeners must not see ours
-    context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+    context = _new_session()
     before = set(threading.enumerate())
     try:
         with context:
-            app.edits.set(dict(TINY))
-            app.rejected.set({})
-            app.preset.set(dp.DEFAULT_PRESET)
-            _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
-            # the opening baseline comes in on a thread of its own and re-renders the page: let it land first, so
-            # each test starts from a settled page (typing that races a render: test_text_typed_into_a_box_survives…)
-            join_page_threads(before)
-            yield rc
+            yield _render_page(before)
     finally:
         # a page's task that ends after its session closed would render into closed widgets
         join_page_threads(before)
         with context:
             context.close()
+
+
+def _new_session() -> VirtualKernelContext:
+    """A fresh Solara session (kernel context)."""
+    # a unique id: Solara keys its per-session state by it, and a closed session's listeners must not see ours
+    return VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+
+
+def _render_page(before: set[threading.Thread]):
+    """The page on tiny runs, rendered in the current session, once its opening baseline has landed."""
+    app.edits.set(dict(TINY))
+    app.rejected.set({})
+    app.preset.set(dp.DEFAULT_PRESET)
+    _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    # the opening baseline comes in on a thread of its own and re-renders the page: let it land first, so
+    # each test starts from a settled page (typing that races a render: test_text_typed_into_a_box_survives…)
+    join_page_threads(before)
+    return rc
 
 
 def join_page_threads(before: set[threading.Thread], timeout: float = 60) -> None:
@@ -563,21 +573,17 @@ def test_a_closed_sessions_runs_are_freed_with_it(monkeypatch):
     earlier = list(app._results)  # other tests' results: not this test's to judge
     mine: list[weakref.ref] = []
     for _ in range(2):
-        context = VirtualKernelContext(id=uuid.uuid4().hex, kernel=kernel.Kernel(), session_id=uuid.uuid4().hex)
+        context = _new_session()
         before = set(threading.enumerate())
         with context:
-            app.edits.set(dict(TINY))
-            app.rejected.set({})
-            app.preset.set(dp.DEFAULT_PRESET)
-            _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
-            join_page_threads(before)
+            rc = _render_page(before)
             _click_and_wait(rc, "Run", app.run_task)
             mine += [weakref.ref(d) for d in app._results if not any(d is e for e in [*earlier, *(r() for r in mine)])]
         join_page_threads(before)
         with context:
             rc.close()  # as the server does when a page's kernel closes
             context.close()
-        del _box, rc, context
+        del rc, context
     del earlier
     gc.collect()
     assert len(mine) == 2
