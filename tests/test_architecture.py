@@ -158,3 +158,19 @@ def test_closing_every_case_leaves_no_actor_holding_anything(running_chain: Chai
     pop = model.population
     assert not pop.state.any() and not pop.legal.any() and not pop.setting.any()
     assert math.isclose(float(pop.relief.sum()), 0.0)
+
+
+def test_the_command_line_imports_a_commands_code_only_when_it_runs():
+    """``--help``, ``--version`` and ``params`` need neither the model, Mesa nor pandas (~2 s of imports; benchmarks/bench_cli_start.py)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from sim.cli import main\n"
+        "main(['params', 'raad.n_staff'])\n"
+        "heavy = sorted(m for m in ('mesa', 'pandas', 'plotly', 'sim.model.chain', 'sim.cli.runs') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out, out

@@ -9,18 +9,41 @@ The commands live in :mod:`.runs`, :mod:`.checks` and :mod:`.sweeps`; what they 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 from sim import __version__
-from sim.cli.checks import cmd_baseline, cmd_calibrate, cmd_validate, cmd_vignettes
-from sim.cli.common import EXIT_BAD_INPUT
-from sim.cli.params import cmd_params
-from sim.cli.runs import cmd_compare, cmd_dashboard, cmd_run, cmd_snapshot
-from sim.cli.sweeps import cmd_analyze, cmd_sweep
-from sim.experiments.regression import store as baseline
+from sim.experiments.regression import DEFAULT_DIR, M_STORED
 from sim.model.params import ROLES, ScenarioError
+
+EXIT_BAD_INPUT = 2  # the exit code of every refused input
+
+
+def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """Subcommand ``name`` of ``sim.cli.<module>``, imported when it runs.
+
+    Why: the commands import the model, Mesa and pandas (~2 s); ``--help``, ``--version``,
+    ``params`` and a mistyped option need none of that.
+    """
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(f"sim.cli.{module}"), name)(args)
+
+    run.__name__ = name
+    return run
+
+
+cmd_run, cmd_compare, cmd_snapshot, cmd_dashboard = (
+    _command("runs", n) for n in ("cmd_run", "cmd_compare", "cmd_snapshot", "cmd_dashboard")
+)
+cmd_calibrate, cmd_validate, cmd_vignettes, cmd_baseline = (
+    _command("checks", n) for n in ("cmd_calibrate", "cmd_validate", "cmd_vignettes", "cmd_baseline")
+)
+cmd_sweep, cmd_analyze = (_command("sweeps", n) for n in ("cmd_sweep", "cmd_analyze"))
+cmd_params = _command("params", "cmd_params")
 
 
 class HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
@@ -134,9 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bl.add_argument("action", choices=["update", "check"], help="update: rerun and rewrite (+ CHANGES.md); check: compare")
     bl.add_argument("scenarios", nargs="*", help="regression scenario names (default: all in --dir)")
-    bl.add_argument("--dir", default=str(baseline.DEFAULT_DIR), help="folder of regression scenarios")
+    bl.add_argument("--dir", default=str(DEFAULT_DIR), help="folder of regression scenarios")
     bl.add_argument("--jobs", type=int, help="worker processes (default: the CPUs available)")
-    bl.add_argument("--reps", type=int, default=baseline.M_STORED, help="update: replications behind the stored means")
+    bl.add_argument("--reps", type=int, default=M_STORED, help="update: replications behind the stored means")
     bl.add_argument("--exact-only", action="store_true", help="check: only the fixed-seed check")
     bl.add_argument("--all", action="store_true", help="check: print every changed key, not the largest 40")
     bl.set_defaults(func=cmd_baseline)

@@ -20,7 +20,6 @@ from sim.reports.labels import NO_INTERVAL, uncertainty
 from sim.reports.numbers import interval_text, num, outcome_value
 from sim.reports.page import Scenario
 
-EXIT_BAD_INPUT = 2
 SMALL_SCALE = 0.005  # below this, capacities are only a few staff or places
 
 

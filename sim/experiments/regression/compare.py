@@ -32,7 +32,6 @@ from sim.model.results import RunResult
 RTOL = 1e-9  # exact check: float summation order may differ between numpy builds, nothing else
 ATOL = 1e-12  # for values that are zero
 K_SE = 5.0  # statistical check: allowed standard errors of the difference of the means
-M_STORED = 40  # replications behind each stored mean
 N_CHECK = 20  # replications the check runs (other seeds than the stored ones)
 MISSING = "missing"  # marks a key one side does not have
 

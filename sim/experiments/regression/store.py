@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
+from sim.experiments.regression import DEFAULT_DIR, M_STORED
 from sim.experiments.regression.compare import (
     K_SE,
-    M_STORED,
     N_CHECK,
     RTOL,
     Value,
@@ -41,14 +41,10 @@ from sim.experiments.regression.compare import (
     marker_counts,
 )
 from sim.experiments.runs import run_once
-from sim.locations import SCENARIOS
 from sim.model.params import Params, ScenarioError, load_scenario
 from sim.model.params.scenario import read_toml
 from sim.model.rng import replication_seeds
 
-_IN_REPO = SCENARIOS / "regression"
-# beside the package in a source checkout (the usual editable install); else where the user runs
-DEFAULT_DIR = _IN_REPO if _IN_REPO.is_dir() else Path("scenarios") / "regression"
 SHOWN_ROWS = 40  # rows of a failure table; `ketensim baseline check --all` prints every row
 LEGEND = ". < 1 %   * < 5 %   ** < 20 %   *** >= 20 % (or from/to zero, NaN or a missing key)"
 
