@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,17 @@ def small(params: Params | None = None, *, scale: float = 0.005, years: int = 3,
 @pytest.fixture
 def small_params() -> Params:
     return small()
+
+
+@pytest.fixture(autouse=True)
+def _dashboard_release_timers_end_with_their_test():
+    """A closed dashboard session starts timers that log 2 s and 15 s later (sim.dashboard.app.RELEASE_DELAYS_S).
+
+    Cancelled when the test that closed the session ends: else their line lands in whichever test of
+    this worker is capturing stderr then (a CLI test's check of its message failed on it).
+    """
+    yield
+    for thread in threading.enumerate():
+        job = getattr(thread, "function", None)
+        if isinstance(thread, threading.Timer) and getattr(job, "__module__", "") == "sim.dashboard.app":
+            thread.cancel()
