@@ -160,15 +160,18 @@ def test_closing_every_case_leaves_no_actor_holding_anything(running_chain: Chai
     assert math.isclose(float(pop.relief.sum()), 0.0)
 
 
-def test_the_command_line_imports_a_commands_code_only_when_it_runs():
-    """``--help``, ``--version`` and ``params`` need neither the model, Mesa nor pandas (~2 s of imports; benchmarks/bench_cli_start.py)."""
+def test_the_command_line_imports_a_commands_code_only_when_it_runs(tmp_path):
+    """``--help``, ``params`` and a refused scenario file need neither the model, Mesa nor pandas (benchmarks/bench_cli_start.py)."""
     import subprocess
     import sys
 
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[raad]\nn_staf = 1000\n")
     probe = (
         "import sys\n"
         "from sim.cli import main\n"
         "main(['params', 'raad.n_staff'])\n"
+        f"assert main(['compare', 'scenarios/baseline.toml', {str(typo)!r}]) == 2\n"
         "heavy = sorted(m for m in ('mesa', 'pandas', 'plotly', 'sim.model.chain', 'sim.cli.runs') if m in sys.modules)\n"
         "print('HEAVY', heavy)\n"
     )
