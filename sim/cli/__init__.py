@@ -25,7 +25,7 @@ EXIT_BAD_INPUT = 2  # the exit code of every refused input
 def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     """Subcommand ``name`` of ``sim.cli.<module>``, imported when it runs.
 
-    Why: the commands import the model, Mesa and pandas (~2 s); ``--help``, ``--version``,
+    Why: the commands import the model, Mesa and pandas (~1 s); ``--help``, ``--version``,
     ``params`` and a mistyped option need none of that.
     """
 
