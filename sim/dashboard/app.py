@@ -29,7 +29,7 @@ import solara.lab
 from sim.dashboard import controls as dp
 from sim.dashboard.boxes import DraftBox
 from sim.dashboard.chart import Chart
-from sim.dashboard.pool import RunCancelled, outside_sessions, shared_pool
+from sim.dashboard.pool import RunCancelled, outside_sessions, shared_pool, without_session
 from sim.dashboard.runs import (
     Comparison,
     compare_figure,
@@ -234,10 +234,7 @@ def _session_started() -> Callable[[], None]:
             _open_sessions[0] -= 1
         _log("session ended")
         for delay in RELEASE_DELAYS_S:
-            timer = threading.Timer(delay, _release_memory)
-            # Solara gives a new thread the session of the thread that makes it: this one must not keep the closed one
-            timer.current_context = None  # type: ignore[attr-defined]
-            timer.start()
+            without_session(threading.Timer(delay, _release_memory)).start()  # it must not keep the closed session
 
     return ended
 

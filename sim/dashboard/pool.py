@@ -56,15 +56,21 @@ def _init_worker(driver: int, shared: Any) -> None:
     stop_with_driver(driver)  # a worker never outlives the dashboard server
 
 
-def outside_sessions(job: Callable[[], Any]) -> Any:
-    """``job()`` in a thread that belongs to no page session; its result (or its exception).
+def without_session[T: threading.Thread](thread: T) -> T:
+    """``thread``, belonging to no page session (call before it starts).
 
     Why: Solara gives every new thread the session (kernel context) of the thread that makes
-    it. The process pool's manager and queue-feeder threads live as long as the pool, so when
-    a page's run started them they held that session, its state and its results, for as long
-    as the server ran (the load test found 2 of 10 results still held after every tab closed).
-    Started from here, they hold none.
+    it, and a thread that outlives the session keeps it, its state and its results. The process
+    pool's manager and queue-feeder threads live as long as the pool: when a page's run started
+    them they held that session for as long as the server ran (the load test found 2 of 10
+    results still held after every tab closed).
     """
+    thread.current_context = None  # type: ignore[attr-defined]  (Solara's record of the creating session)
+    return thread
+
+
+def outside_sessions(job: Callable[[], Any]) -> Any:
+    """``job()`` in a thread that belongs to no page session (see :func:`without_session`); its result or exception."""
     out: dict[str, Any] = {}
 
     def target() -> None:
@@ -73,8 +79,7 @@ def outside_sessions(job: Callable[[], Any]) -> Any:
         except BaseException as exc:  # noqa: BLE001  (handed to the caller)
             out["error"] = exc
 
-    thread = threading.Thread(target=target, name="ketensim-pool-start", daemon=True)
-    thread.current_context = None  # type: ignore[attr-defined]  (Solara's record of the creating session: none)
+    thread = without_session(threading.Thread(target=target, name="ketensim-outside-sessions", daemon=True))
     thread.start()
     thread.join()
     if "error" in out:
