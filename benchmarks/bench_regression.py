@@ -21,51 +21,17 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before numpy is imported: one core, no BLAS thread pool
 
 import numpy as np  # noqa: E402
+from reference import best_of, reference_workload  # noqa: E402 - benchmarks/reference.py
 
 from sim import __version__  # noqa: E402
 from sim.experiments.regression.store import DEFAULT_DIR, find  # noqa: E402
 from sim.experiments.runs import run_once  # noqa: E402
-
-
-def reference_workload() -> float:
-    """A fixed numpy workload (~0.3-0.5 s on the project's machine) mixing what the model does.
-
-    Whole-array arithmetic and random draws (the population update), sorting (queues,
-    initial stocks) and many calls on small arrays (per-case decisions, where Python's call
-    overhead dominates). Returns a checksum so nothing is optimised away.
-    """
-    rng = np.random.default_rng(12345)
-    x = rng.random(400_000)
-    total = 0.0
-    for _ in range(4):
-        y = np.exp(-x) * np.where(x > 0.5, 1.8, 1.0) + rng.normal(0, 0.1, x.size)
-        total += float(np.sort(y)[x.size // 2]) + float(np.cumsum(y)[-1])
-    small = rng.random(16)
-    for i in range(10_000):
-        total += float(np.searchsorted(np.cumsum(small), (i % 97) / 97.0)) + float(small.mean())
-    return total
-
-
-def best_of(repeat: int, fn: object) -> tuple[float, float]:
-    """Minimum CPU time and minimum wall time of ``repeat`` calls.
-
-    CPU time (``process_time``) is what the ratio uses: time spent waiting while other
-    people's jobs hold the core does not count, so a busy machine disturbs it little.
-    """
-    cpu, wall = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()  # type: ignore[operator]
-        cpu.append(time.process_time() - start_cpu)
-        wall.append(time.perf_counter() - start)
-    return min(cpu), min(wall)
 
 
 def main(argv: list[str] | None = None) -> int:
