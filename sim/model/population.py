@@ -2,8 +2,8 @@
 
 Every household does the same things each month (stressors start and end, support stays),
 and every child's true development threat drifts toward a target set by those stressors;
-so this is numpy over arrays, not Mesa agents. A child becomes a Mesa ``Case`` agent only
-when it enters the chain (see ``sim/case.py``); the chain writes the child's state, legal
+so this is numpy over arrays, not Mesa agents. A child gets a ``Case`` (its file) only
+when it enters the chain (see ``sim/model/cases.py``); the chain writes the child's state, legal
 status and care setting back into these arrays, which are the single source of truth for
 "where is every child now".
 """
