@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.model.queues import CapacityQueue
+from sim.model.queues import CapacityQueue, DueTimes
 
 
 @dataclass(eq=False)
@@ -217,3 +220,55 @@ def test_joining_twice_keeps_the_first_place() -> None:
     assert len(q) == 2
     assert q.admit(6.0) == [a, b]
     assert q.drain_waits() == [6.0, 5.0]
+
+
+# --- due times: monthly buckets give exactly what a scan of the whole array gives -------
+
+
+def _scan(at: np.ndarray, now: float) -> np.ndarray:
+    """The plain answer: every child due by ``now``, in index order."""
+    return np.flatnonzero(at <= now)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["set", "clear", "forward", "pop"]),
+            st.integers(0, 19),
+            st.floats(-3.0, 30.0, allow_nan=False).map(lambda t: round(t * 4) / 4),  # on and between month ends
+        ),
+        max_size=80,
+    )
+)
+def test_due_times_pop_exactly_the_children_a_full_scan_finds(ops: list[tuple[str, int, float]]) -> None:
+    due, plain = DueTimes(20), np.full(20, np.inf)
+    for op, child, time in ops:
+        if op == "set":
+            due.set(child, time)
+            plain[child] = time
+        elif op == "clear":
+            due.clear(child)
+            plain[child] = np.inf
+        elif op == "forward":
+            children = np.array([child, (child * 7) % 20], dtype=np.intp)
+            due.bring_forward(children, time)
+            plain[children] = np.minimum(plain[children], time)
+        else:
+            expected = _scan(plain, time)
+            plain[expected] = np.inf
+            assert due.pop_due(time).tolist() == expected.tolist()
+        assert np.array_equal(due.at, plain)
+    assert due.pop_due(1e9).tolist() == _scan(plain, 1e9).tolist()  # whatever is left, in order
+
+
+def test_due_times_pop_reads_only_the_months_that_came() -> None:
+    due = DueTimes(1000)
+    due.set(5, 2.5)
+    due.set(7, 3.0)
+    due.set(9, 12.2)
+    assert due.pop_due(2.0).tolist() == []
+    assert due.pop_due(3.0).tolist() == [5, 7]
+    assert sorted(due._months) == [13]  # a later month's children are not touched before it comes
+    assert due.pop_due(12.1).tolist() == []  # within the month, before its time: still due
+    assert due.pop_due(13.0).tolist() == [9]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from itertools import chain
 from typing import Generic, Protocol, TypeVar
 
 import numpy as np
@@ -116,15 +118,29 @@ class DueTimes:
     Ordinary help and voluntary-placement reviews happen tens of thousands of times a year;
     one Mesa event each would dominate a national run. Their end times live in an array
     instead and the model handles all that fell due in a month at once, in child order.
+
+    Which children to look at comes from monthly buckets, not a scan of the whole array:
+    each time set is also noted under its month (``ceil(time)``), so a month's
+    :meth:`pop_due` reads only the children noted for the months that have come (at national
+    scale a few thousand, against 3.5 million). A note goes stale when the child's time is
+    cleared or moved; the array decides, so the answer is exactly the scan's.
     """
 
     def __init__(self, n: int) -> None:
         """No child has anything due."""
         self.at: NDArray[np.float64] = np.full(n, np.inf)
+        self._months: dict[int, list[int]] = {}  # month -> children noted as due in it (some stale)
 
     def set(self, child: int, time: float) -> None:
         """Child ``child``'s step ends at ``time``."""
         self.at[child] = time
+        self._months.setdefault(math.ceil(time), []).append(child)
+
+    def bring_forward(self, children: NDArray[np.intp], time: float) -> None:
+        """These children's steps end at ``time`` if they were due later."""
+        later = children[self.at[children] > time]
+        self.at[later] = time
+        self._months.setdefault(math.ceil(time), []).extend(later.tolist())
 
     def clear(self, child: int) -> None:
         """Nothing due for this child any more."""
@@ -132,6 +148,15 @@ class DueTimes:
 
     def pop_due(self, now: float) -> NDArray[np.intp]:
         """Children whose time has come (and forget them), in index order."""
-        due = np.flatnonzero(self.at <= now)
+        month = math.ceil(now)
+        come = [m for m in self._months if m <= month]
+        if not come:
+            return np.empty(0, dtype=np.intp)
+        noted = np.unique(np.fromiter(chain.from_iterable(self._months.pop(m) for m in come), dtype=np.intp))
+        at = self.at[noted]
+        due = noted[at <= now]
         self.at[due] = np.inf
+        later = noted[(at > now) & (at <= month)]  # noted for this month, due later in it (``now`` within a month)
+        if len(later):
+            self._months.setdefault(month, []).extend(later.tolist())
         return due

@@ -120,7 +120,7 @@ class LocalTeam(Actor[LocalTeamParams]):
         the help (Families First: reachable day and night), so nothing changes there.
         """
         in_help = children[self.chain.population.state[children] == State.HELP]
-        self.help_ends.at[in_help] = np.minimum(self.help_ends.at[in_help], self.chain.time)
+        self.help_ends.bring_forward(in_help, self.chain.time)
 
     def schedule_placement_review(self, case: Case) -> None:
         """Review a voluntary placement some months from now (batched like ordinary help)."""
