@@ -148,3 +148,24 @@ class Logger:
 
     def __call__(self, _: int) -> None:
         self.model.log.append((self.name, self.model.time))
+
+
+def test_mesa_holds_about_one_event_per_month_not_one_per_end():
+    """The ends between two steps run from one armed event (the cost the module exists to save)."""
+    model = Recorder()
+    armed: list[float] = []
+    schedule = model.schedule_event
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        armed.append(kwargs["at"])
+        return schedule(*args, **kwargs)
+
+    model.schedule_event = counting
+    jobs = [lambda _: None for _ in range(200)]  # kept alive by this list
+    for job, at in zip(jobs, np.random.default_rng(3).uniform(0, 6, 200), strict=True):  # 200 distinct times
+        model.pending_ends.add(float(at), job)
+    armed.clear()  # arming while entries are added is not the point here
+    for _ in range(7):
+        model.step()
+    assert len(model.pending_ends) == 0
+    assert len(armed) <= 6, armed  # one per month with ends after the first (was: one per distinct end time)

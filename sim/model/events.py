@@ -1,19 +1,25 @@
-"""The pending ends of case steps, fired at their own times by Mesa's event list.
+"""The pending ends of case steps, fired at their own times between the monthly steps.
 
 At national scale some 30,000 case steps (investigations, intensive home help, hearings,
 reviews) are pending at any moment and ~800,000 end in a run. One Mesa event each makes
-Mesa's heap compare events in Python (``Event.__lt__``) ~15 times per push and pop, about
-a tenth of a national run. Here the pending ends sit in a heap of plain tuples, ordered
-in C, and Mesa's event list holds one event: the earliest end. When it fires, every end
-due at that moment runs, in the order it was scheduled, and the next earliest is armed.
+Mesa's heap compare events in Python (``Event.__lt__``) ~15 times per push and pop, and
+each costs an ``Event`` with a weak reference. Here the pending ends sit in a heap of plain
+tuples, ordered in C, and Mesa's event list holds one event: the earliest end. When it
+fires, every end due before the next monthly step runs, each at its own time (the model's
+clock is set to it, as Mesa's loop would), in the order it was scheduled; then the earliest
+end after that step is armed.
 
 The order is exactly Mesa's own: Mesa orders events by (time, priority, creation), all
 case events have the default priority, and ``(time, sequence number)`` is the same order.
-The monthly step (Mesa's high priority) still runs before any case event at the same time.
+Between two monthly steps Mesa's list holds nothing else (the model schedules no other
+events), so running the ends up to the next step changes no order. The monthly step (Mesa's
+high priority) still runs before any case end at the same time: ends at the next step's
+time wait for it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING
@@ -72,12 +78,14 @@ class PendingEnds:
         self._armed = self.model.schedule_event(self._fire_callback, at=at)
 
     def _fire(self) -> None:
-        """Run every entry due now, in order; then arm the next."""
+        """Run every entry before the next monthly step, in order, each at its time; then arm the next."""
         self._armed, self._firing = None, True
-        now, heap = self.model.time, self._heap
+        model, heap = self.model, self._heap
+        next_step = math.floor(model.time) + 1  # the monthly steps run at whole months
         try:
-            while heap and heap[0][0] <= now:
-                _, number, callback = heappop(heap)
+            while heap and heap[0][0] < next_step:
+                at, number, callback = heappop(heap)
+                model.time = at
                 callback(number)
         finally:
             # also after an exception (the dashboard lets a user step on after an error):
