@@ -26,6 +26,7 @@ def check_invariants(model: ChainModel, in_hand: dict[str, int] | None = None) -
     assert np.all((pop.setting != Setting.HOME) == (pop.state == State.PLACED))
     known = np.flatnonzero(pop.state != State.HOME)
     assert set(known.tolist()) == set(model.cases)
+    np.testing.assert_array_equal(model.known_children(), known)
     assert np.all(pop.state[pop.legal != Legal.NONE] != State.HOME)
     for child, case in model.cases.items():
         assert case.child == child
@@ -79,6 +80,23 @@ def test_invariants_hold_every_month(overrides):
         model.step()
         in_hand = check_invariants(model, in_hand)
     assert model.steps == model.months_total
+
+
+def test_the_known_children_are_those_away_from_home_where_the_month_asks_for_them():
+    """known_children() stands in for a scan of every child's state inside the month, too."""
+    model = ChainModel(small().with_overrides({"local_team": {"debt_help_month": 0.2}}))
+    debt_help, checked = model.local_team.debt_help, []
+
+    def checking() -> None:
+        known = np.flatnonzero(model.population.state != State.HOME)
+        np.testing.assert_array_equal(model.known_children(), known)
+        checked.append(len(known))
+        debt_help()
+
+    model.local_team.debt_help = checking
+    while model.running:
+        model.step()
+    assert len(checked) == model.months_total and min(checked) > 0
 
 
 def test_every_actor_acts():
