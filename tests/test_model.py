@@ -181,3 +181,27 @@ def test_initial_stocks_pick_the_same_children_as_a_full_stable_sort(k):
     # the second is all ties; the third has fewer than k numbers for the largest k
     for key in (rng.normal(size=1000), rng.integers(0, 5, 1000).astype(float), with_nan):
         np.testing.assert_array_equal(smallest_first(key, k), np.argsort(key, kind="stable")[:k])
+
+
+@pytest.mark.parametrize(
+    "reporting",
+    [
+        {},
+        {"in_chain_visibility": 0.0, "violence_visibility": 20.0},
+        {"in_chain_visibility": 10.0, "report_slope": 5.0, "p_report_base": 0.2, "p_help_request_base": 0.5},
+    ],
+)
+def test_reports_drawn_from_the_few_below_the_bound_are_exactly_those_of_every_child_s_chance(reporting):
+    model = ChainModel(small().with_overrides({"reporting": reporting}))
+    for _ in range(14):  # some children known to the chain, some in violent households
+        model.step()
+    pop, reporters, rng = model.population, model.reporters, np.random.default_rng(9)
+    assert np.any(pop.state != State.HOME) and np.any(pop.violence)
+    rise = np.exp(np.float32(reporters.p.report_slope) * pop.threat)
+    for scale in (1.0, 0.01, 1e-4):  # many, some and few children below their chance
+        u = rng.random(pop.n_children, dtype=np.float32) * np.float32(scale)
+        p_report, p_either = reporters.chances(np.arange(pop.n_children), rise)
+        either = np.flatnonzero(u < p_either)
+        got, is_report = reporters.draw(u, rise)
+        np.testing.assert_array_equal(got, either)
+        np.testing.assert_array_equal(is_report, u[either] < p_report[either])

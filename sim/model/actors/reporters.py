@@ -51,18 +51,10 @@ class Reporters(Actor[ReportingParams]):
         A child is reported when ``u < p_report``, and its family asks for help when
         ``p_report <= u < p_report + p_request``: one uniform array serves both.
         """
-        pop, rp, count = self.chain.population, self.p, self.ledger.count
-        household = pop.household
-        rise = np.exp(np.float32(rp.report_slope) * pop.threat)
-        violent_visibility = np.float32(1 + (rp.violence_visibility - 1))
-        visibility = np.where(pop.violence[household], violent_visibility, np.float32(1))
-        known = np.flatnonzero(pop.state != State.HOME)
-        visibility[known] *= rp.in_chain_visibility
-        p_report = np.float32(rp.p_report_base) * rise * visibility
-        p_either = p_report + np.float32(rp.p_help_request_base) * rise
+        pop, count = self.chain.population, self.ledger.count
+        rise = np.exp(np.float32(self.p.report_slope) * pop.threat)
         u = self.rng.random(pop.n_children, dtype=np.float32)
-        either = np.flatnonzero(u < p_either)  # the few children with a report or a request
-        is_report = u[either] < p_report[either]
+        either, is_report = self.draw(u, rise)
         reported = either[is_report]
         new = reported[pop.state[reported] == State.HOME]
         count("vt_reports", len(reported))
@@ -72,6 +64,32 @@ class Reporters(Actor[ReportingParams]):
         self.routes.to_triage(new)
         asking = either[~is_report]
         self.routes.to_intake(asking[pop.state[asking] == State.HOME])
+
+    def chances(self, children: np.ndarray, rise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The monthly chances that ``children`` are reported, and reported or asking for help (float32)."""
+        pop, rp = self.chain.population, self.p
+        violent_visibility = np.float32(1 + (rp.violence_visibility - 1))  # as written since 0.1: the same float32
+        visibility = np.where(pop.violence[pop.household[children]], violent_visibility, np.float32(1))
+        visibility[pop.state[children] != State.HOME] *= rp.in_chain_visibility
+        p_report = np.float32(rp.p_report_base) * rise[children] * visibility
+        p_either = p_report + np.float32(rp.p_help_request_base) * rise[children]
+        return p_report, p_either
+
+    def draw(self, u: np.ndarray, rise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The children with a report or a request (``u < p_either``), and which of them were reported.
+
+        Exactly what computing both chances for every child gives, at a fraction of the cost:
+        no child's chance exceeds ``rise`` times the most visible child's factor, so only the
+        few children with ``u`` below that bound (a little above it, for float32 rounding) get
+        their chances computed.
+        """
+        rp = self.p
+        most_visible = max(rp.violence_visibility, 1.0) * max(rp.in_chain_visibility, 1.0)
+        bound = np.float32((rp.p_report_base * most_visible + rp.p_help_request_base) * (1 + 1e-3))
+        maybe = np.flatnonzero(u < rise * bound)
+        p_report, p_either = self.chances(maybe, rise)
+        hit = u[maybe] < p_either
+        return maybe[hit], u[maybe[hit]] < p_report[hit]
 
     def _count_reporters(self, reported: np.ndarray) -> None:
         """Who made each report (melder): police, school, GP/youth health care, care provider, network.
