@@ -86,8 +86,8 @@ run = {{ scale = {scale}, years = 1, warmup_years = 1 }}
     return path
 
 
-def sweep_overhead(runs: int, scale: float, repeat: int) -> tuple[float, float, float]:
-    """(CPU s per run of the whole sweep, CPU s per run of the models alone, wall s per run of the sweep)."""
+def sweep_overhead(runs: int, scale: float, repeat: int) -> tuple[float, float, float, float]:
+    """Per run: CPU s of the whole sweep, CPU s of the models alone, and the same two in wall seconds."""
     from sim.experiments.sweeps import run_sweep
     from sim.experiments.sweeps.design import make_design
     from sim.experiments.sweeps.run import plan
@@ -105,9 +105,9 @@ def sweep_overhead(runs: int, scale: float, repeat: int) -> tuple[float, float, 
             sweep.base.with_overrides({**t["overrides"], "run": {**t["overrides"].get("run", {}), "seed": t["seed"]}})
             for t in tasks
         ]
-        models_cpu = best_of(repeat, lambda: [_model_alone(p) for p in params])[0]
+        models_cpu, models_wall = best_of(repeat, lambda: [_model_alone(p) for p in params])
     n = len(params)
-    return sweep_cpu / n, models_cpu / n, sweep_wall / n
+    return sweep_cpu / n, models_cpu / n, sweep_wall / n, models_wall / n
 
 
 def national(scale: float) -> dict[str, float]:
@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     record("dashboard", cpu, wall, ref, scale=opening.run.scale)
 
     ref = reference_seconds()
-    per_run, model, wall = sweep_overhead(args.sweep_runs, args.sweep_scale, args.repeat)
-    record("sweep_overhead", per_run - model, wall - model, ref, sweep_cpu_per_run_s=per_run, model_cpu_per_run_s=model)
+    per_run, model, wall, model_wall = sweep_overhead(args.sweep_runs, args.sweep_scale, args.repeat)
+    record("sweep_overhead", per_run - model, wall - model_wall, ref, sweep_cpu_per_run_s=per_run, model_cpu_per_run_s=model)
 
     if not args.skip_national:
         ref = reference_seconds()

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 
 class HasId(Protocol):
-    """Anything with a stable unique id (Mesa agents)."""
+    """Anything with a stable unique id (a case)."""
 
     unique_id: int
 

@@ -71,8 +71,9 @@ class Reporters(Actor[ReportingParams]):
         violent_visibility = np.float32(1 + (rp.violence_visibility - 1))  # as written since 0.1: the same float32
         visibility = np.where(pop.violence[pop.household[children]], violent_visibility, np.float32(1))
         visibility[pop.state[children] != State.HOME] *= rp.in_chain_visibility
-        p_report = np.float32(rp.p_report_base) * rise[children] * visibility
-        p_either = p_report + np.float32(rp.p_help_request_base) * rise[children]
+        rise = rise[children]
+        p_report = np.float32(rp.p_report_base) * rise * visibility
+        p_either = p_report + np.float32(rp.p_help_request_base) * rise
         return p_report, p_either
 
     def draw(self, u: np.ndarray, rise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
