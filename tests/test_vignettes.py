@@ -7,7 +7,7 @@ import pytest
 from conftest import small
 
 from sim.experiments.targets import load_targets
-from sim.experiments.vignettes import MODEL_CONDITION, _alpha, _light_kappa, investigated_cases, vignette_experiment
+from sim.experiments.vignettes import MODEL_CONDITION, RATERS, _alpha, _light_kappa, investigated_cases, vignette_experiment
 from sim.model.chain import ChainModel
 
 
@@ -24,7 +24,7 @@ def test_default_agreement_matches_the_literature(default_table):
     target = load_targets()["interrater_kappa_placement"]
     value, tolerance = target["value"], target["tolerance_abs"]
     row = default_table.loc[MODEL_CONDITION]
-    assert row["vignettes"] > 1000 and row["raters"] == 20
+    assert row["vignettes"] > 1000 and row["raters"] == RATERS
     assert 0.05 < row["share_placement"] < 0.3  # placement is a real question for these cases
     others = [vignette_experiment(small(scale=0.05, years=1, seed=s)).set_index("condition") for s in range(8, 17)]
     kappas = [row["kappa_placement"], *(t.loc[MODEL_CONDITION, "kappa_placement"] for t in others)]
@@ -73,3 +73,10 @@ def test_agreement_statistics_on_known_ratings():
     opposite = np.array([[1, 0, 1, 0], [0, 1, 0, 1]], bool)
     assert _light_kappa(opposite) == pytest.approx(-1.0)
     assert np.isnan(_alpha(np.zeros((3, 4), int), "nominal"))  # no variation: alpha undefined
+
+
+def test_the_cli_s_default_raters_are_the_experiment_s():
+    from sim.cli import build_parser
+
+    args = build_parser().parse_args(["vignettes"])
+    assert args.raters == RATERS

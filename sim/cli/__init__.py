@@ -138,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=5000,
         help="vignettes (drawn from the cases under investigation at VT or the Raad after the first 12 months)",
     )
-    vig.add_argument("--raters", type=int, default=20, help="professionals judging every vignette")
+    vig.add_argument(  # sim.experiments.vignettes.RATERS (not imported here: the CLI starts without the model)
+        "--raters", type=int, default=41, help="professionals judging every vignette (as many as Kang & Poertner 2006)"
+    )
     vig.add_argument(
         "--months", type=int, default=36, help="months to run; cases investigated after the first 12 are the vignette pool"
     )
