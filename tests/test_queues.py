@@ -234,7 +234,7 @@ def _scan(at: np.ndarray, now: float) -> np.ndarray:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["set", "clear", "forward", "pop"]),
+            st.sampled_from(["set", "many", "clear", "forward", "pop"]),
             st.integers(0, 19),
             st.floats(-3.0, 30.0, allow_nan=False).map(lambda t: round(t * 4) / 4),  # on and between month ends
         ),
@@ -247,6 +247,11 @@ def test_due_times_pop_exactly_the_children_a_full_scan_finds(ops: list[tuple[st
         if op == "set":
             due.set(child, time)
             plain[child] = time
+        elif op == "many":  # set_many for a few distinct children, each its own time
+            children = np.unique(np.array([child, (child * 3) % 20, (child + 5) % 20], dtype=np.intp))
+            times = time + np.arange(len(children)) * 0.75
+            due.set_many(children, times)
+            plain[children] = times
         elif op == "clear":
             due.clear(child)
             plain[child] = np.inf

@@ -28,7 +28,7 @@ from sim.model.actors.local_team import LocalTeam
 from sim.model.actors.raad import Raad
 from sim.model.actors.reporters import Reporters
 from sim.model.actors.veilig_thuis import VeiligThuis
-from sim.model.cases import Case
+from sim.model.cases import Case, close_all
 from sim.model.climate import Climate
 from sim.model.episodes import EpisodeLog
 from sim.model.events import PendingEnds
@@ -136,6 +136,18 @@ class ChainModel(mesa.Model):
         if leaving == "reunified":  # the chain saw the child and let it go (missed-among-known counts)
             self.population.screened_out_at[case.child] = self.time
         case.close()
+
+    def close_cases(self, cases: list[Case], *, leaving: str = "reunified") -> None:
+        """:meth:`close_case` for many cases at once (a month's batch): the same effect as one after another."""
+        if not cases:
+            return
+        for case in cases:
+            for actor in self.actors:
+                actor.release(case, leaving)
+        children = np.fromiter((case.child for case in cases), np.intp, len(cases))
+        if leaving == "reunified":
+            self.population.screened_out_at[children] = self.time
+        close_all(self, cases, children)
 
     def retune(self, changes: dict[str, Any]) -> None:
         """Apply dated parameter values (``{"raad.n_staff": 1200}``): the chain works with them from now on.

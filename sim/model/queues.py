@@ -136,6 +136,13 @@ class DueTimes:
         self.at[child] = time
         self._months.setdefault(math.ceil(time), []).append(child)
 
+    def set_many(self, children: NDArray[np.intp], times: NDArray[np.float64]) -> None:
+        """:meth:`set` for many children at once (each child once)."""
+        self.at[children] = times
+        months = self._months
+        for child, month in zip(children.tolist(), np.ceil(times).astype(np.int64).tolist(), strict=True):
+            months.setdefault(month, []).append(child)
+
     def bring_forward(self, children: NDArray[np.intp], time: float) -> None:
         """These children's steps end at ``time`` if they were due later."""
         later = children[self.at[children] > time]

@@ -167,3 +167,7 @@ class Routes:
     def close(self, case: Case, *, leaving: str = "reunified") -> None:
         """The chain lets go of the case: every actor releases what it holds."""
         self._chain.close_case(case, leaving=leaving)
+
+    def close_many(self, cases: list[Case]) -> None:
+        """:meth:`close` for a month's batch of cases (the chain saw the children and let them go)."""
+        self._chain.close_cases(cases)

@@ -112,6 +112,21 @@ class LocalTeam(Actor[LocalTeamParams]):
         case.set_relief(self.p.help_effect)
         self.help_ends.set(case.child, self.chain.time + self.rng.gamma(3.0, self.p.dur_help_months / 3))
 
+    def start_help_batch(self, cases: list[Case]) -> None:
+        """:meth:`start_help` for a month's batch of cases (their durations drawn at once)."""
+        n = len(cases)
+        if n == 0:
+            return
+        self.ledger.count("help_starts", n)
+        for case in cases:
+            case.cancel_event()
+            case.help_rounds += 1
+        children = np.fromiter((case.child for case in cases), np.intp, n)
+        pop = self.chain.population
+        pop.state[children] = State.HELP
+        pop.relief[children] = self.p.help_effect
+        self.help_ends.set_many(children, self.chain.time + self.rng.gamma(3.0, self.p.dur_help_months / 3, n))
+
     def reported_again(self, children: NDArray[np.intp]) -> None:
         """A new report about a child in ordinary help brings the case back to the table this month.
 
@@ -129,18 +144,26 @@ class LocalTeam(Actor[LocalTeamParams]):
 
     def end_due(self) -> None:
         """Ordinary help and voluntary-placement reviews that fell due, in child order."""
+        self.end_help()
+        self.review_due()
+
+    def end_help(self) -> None:
+        """Ordinary help that fell due ends: judged and routed as a batch."""
         m = self.chain
         cases = m.cases
         ended = [cases.get(child) for child in self.help_ends.pop_due(m.time).tolist()]
         ended = [case for case in ended if case is not None and case.state == State.HELP]  # else it left help another way
         if ended:
-            # judged together (vectorised); then each case takes its own route
+            # judged together (vectorised), and routed as a batch
             perceived, who = self.judgement.assess_batch(ended, self.staff, self.rng)
             consent = self.judgement.consents_batch(self.staff.dialogue_skill[who], perceived, self.rng)
-            members = self.staff.members
-            for case, value, k, agrees in zip(ended, perceived.tolist(), who.tolist(), consent.tolist(), strict=True):
-                case.set_relief(0.0)
-                self.route(case, value, members[k], consent=agrees)
+            m.population.relief[[case.child for case in ended]] = 0.0  # the help is over
+            self.route_batch(ended, perceived, who, consent)
+
+    def review_due(self) -> None:
+        """Voluntary placements whose review fell due, in child order."""
+        m = self.chain
+        cases = m.cases
         for child in self.reviews.pop_due(m.time).tolist():
             case = cases.get(child)
             if case is not None and case.state == State.PLACED and case.legal == Legal.NONE and not case.court_placement:
@@ -216,11 +239,16 @@ class LocalTeam(Actor[LocalTeamParams]):
         helped = dec.exceeds(perceived, self.routes.help_bar, self.staff.values[who], m.climate)
         self.ledger.count("help_requests", len(children))
         m.population.screened_out_at[children[~helped]] = m.time  # advice only: seen and let go
-        for i in np.flatnonzero(helped):
-            case = Case(m, int(children[i]), float(case_error[i]))
-            case.judgement = float(perceived[i])
-            # the family asked for help itself: it consents to a voluntary route
-            self.route(case, float(perceived[i]), self.staff.members[int(who[i])], consent=True)
+        chosen = np.flatnonzero(helped)
+        cases = []
+        for child, error, value in zip(
+            children[chosen].tolist(), case_error[chosen].tolist(), perceived[chosen].tolist(), strict=True
+        ):
+            case = Case(m, child, error)
+            case.judgement = value
+            cases.append(case)
+        # the family asked for help itself: it consents to a voluntary route
+        self.route_batch(cases, perceived[chosen], who[chosen], np.ones(len(cases), dtype=bool))
 
     def decide_after_help(self, case: Case) -> None:
         """The local team's judgement after a round of intensive home help.
@@ -232,6 +260,35 @@ class LocalTeam(Actor[LocalTeamParams]):
         worker = self.staff.pick(self.rng)
         perceived = self.judgement.assess(case, worker, self.rng, anchoring=self.p.home_help_anchoring, investigation=True)
         self.route(case, perceived, worker)
+
+    def route_batch(
+        self, cases: list[Case], perceived: NDArray[np.float64], who: NDArray[np.intp], consent: NDArray[np.bool_]
+    ) -> None:
+        """:meth:`route` for a month's batch (help that ended, families' own requests), judged by the workers ``who``.
+
+        Most cases (about two in three) sit below every bar whose test depends on the rest of
+        the batch: the escalation bar (raised by the Raad's waiting list, which the batch's
+        referrals lengthen; the rise is never negative), the placement bar and the home-help
+        bar (tried only while home help has room, which the batch's referrals fill). Whatever
+        the other cases do, these get another round of ordinary help or are closed: they are
+        decided in arrays, and their help starts or their cases close together. The rest go
+        through :meth:`route` one by one, in child order, each seeing what those before it did.
+        """
+        p = self.p
+        shift = self.staff.values[who] + self.chain.climate
+        place_at = self.judgement.placement_bar(p.voluntary_placement_threshold) + shift
+        settled = (
+            (consent | (perceived <= p.escalate_threshold + shift))
+            & (perceived <= place_at)
+            & (perceived <= p.home_help_threshold + shift)
+        )
+        rounds = np.fromiter((case.help_rounds for case in cases), np.int64, len(cases))
+        more_help = settled & (perceived > self.routes.help_bar + shift) & (rounds < MAX_HELP_ROUNDS)
+        members = self.staff.members
+        for i in np.flatnonzero(~settled).tolist():
+            self.route(cases[i], float(perceived[i]), members[int(who[i])], consent=bool(consent[i]))
+        self.start_help_batch([cases[i] for i in np.flatnonzero(more_help).tolist()])
+        self.routes.close_many([cases[i] for i in np.flatnonzero(settled & ~more_help).tolist()])
 
     def route(self, case: Case, perceived: float, worker: Professional, *, consent: bool | None = None) -> None:
         """The local team's core decision: voluntary placement, Raad, home help, help, or close."""
