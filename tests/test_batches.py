@@ -24,7 +24,7 @@ from sim.model.actors.local_team import LocalTeam
 from sim.model.cases import Case
 from sim.model.chain import ChainModel
 from sim.model.params import Params
-from sim.model.population import State
+from sim.model.population import Legal, Setting, State
 
 
 class _Taken(Exception):
@@ -44,6 +44,17 @@ def _one_by_one_end_help(self: LocalTeam) -> None:
         for case, value, k, agrees in zip(ended, perceived.tolist(), who.tolist(), consent.tolist(), strict=True):
             case.set_relief(0.0)
             self.route(case, value, members[k], consent=agrees)
+
+
+def _one_by_one_review_due(self: LocalTeam) -> None:
+    """``LocalTeam.review_due`` with the batch's judgements, each review then decided on its own (the reference)."""
+    m = self.chain
+    due = [m.cases.get(child) for child in self.reviews.pop_due(m.time).tolist()]
+    due = [c for c in due if c is not None and c.state == State.PLACED and c.legal == Legal.NONE and not c.court_placement]
+    if due:
+        perceived, who = self.judgement.assess_batch(due, self.staff, self.rng)
+        for case, value, k in zip(due, perceived.tolist(), who.tolist(), strict=True):
+            self.decide_review(case, value, self.staff.members[k])
 
 
 def _one_by_one_intake(self: LocalTeam, children: np.ndarray) -> None:
@@ -74,7 +85,7 @@ def _state(m: ChainModel) -> dict[str, Any]:
         "closed": m.n_cases_closed,
         "flows": dict(m.ledger.flows[m.year()]),
         "in_help": np.isfinite(lt.help_ends.at),
-        "reviews": lt.reviews.at.copy(),
+        "reviews": np.isfinite(lt.reviews.at),
         "waiting": {
             q.name: [c.unique_id for c, _ in q.waiting()]
             for q in (m.veilig_thuis.investigations, m.raad.investigations, lt.home_help, m.care.waiting)
@@ -85,6 +96,13 @@ def _state(m: ChainModel) -> dict[str, Any]:
 
 
 def _after(model: ChainModel, name: str, method: Callable[..., None] | None) -> tuple[dict[str, Any], dict[str, int]]:
+    state, calls, _ = _twin_after(model, name, method)
+    return state, calls
+
+
+def _twin_after(
+    model: ChainModel, name: str, method: Callable[..., None] | None
+) -> tuple[dict[str, Any], dict[str, int], ChainModel]:
     """A copy of ``model`` runs its next month up to the end of ``local_team.<name>`` (``method`` in its place, if given)."""
     twin = copy.deepcopy(model)
     team = twin.local_team
@@ -104,7 +122,7 @@ def _after(model: ChainModel, name: str, method: Callable[..., None] | None) -> 
     setattr(team, name, types.MethodType(taken, team))
     with pytest.raises(_Taken):
         twin.step()
-    return _state(twin), calls
+    return _state(twin), calls, twin
 
 
 def _assert_same(batch: dict[str, Any], reference: dict[str, Any]) -> None:
@@ -173,3 +191,22 @@ def test_closing_cases_together_is_closing_them_one_after_another() -> None:
     many.close_cases([many.cases[child] for child in children])
     _assert_same(_state(many), _state(one))
     assert State.HOME == one.population.state[children[0]]
+
+
+@pytest.mark.parametrize("withdraw_consent", [1.0, 0.0])  # the draw decides nothing: both orders take the same decisions
+def test_a_month_s_reviews_of_voluntary_placements_decide_as_one_at_a_time(withdraw_consent: float) -> None:
+    # a Raad with a list that moves, and an escalation bar a little above the return-home bar: all three outcomes
+    model = _chain(local_team={"escalate_threshold": 2.0, "withdraw_consent": withdraw_consent}, raad={"n_staff": 1300})
+    outcomes = {"home": 0, "raad": 0, "stay": 0}
+    for _ in range(6):
+        batch, _ = _after(model, "review_due", None)
+        expected, _ = _after(model, "review_due", _one_by_one_review_due)
+        _assert_same(batch, expected)
+        before, _, twin = _twin_after(model, "end_help", None)  # the month up to the reviews
+        due = np.flatnonzero(twin.local_team.reviews.at <= twin.time)
+        outcomes["home"] += int(np.sum(batch["setting"][due] == Setting.HOME))
+        outcomes["stay"] += int(np.sum(batch["reviews"][due]))
+        key = "raad_referrals_from_local_team"
+        outcomes["raad"] += batch["flows"].get(key, 0) - before["flows"].get(key, 0)
+        model.step()
+    assert outcomes["home"] > 5 and outcomes["stay"] > 5 and (outcomes["raad"] > 0) == (withdraw_consent == 1.0), outcomes

@@ -164,10 +164,40 @@ class LocalTeam(Actor[LocalTeamParams]):
         """Voluntary placements whose review fell due, in child order."""
         m = self.chain
         cases = m.cases
-        for child in self.reviews.pop_due(m.time).tolist():
-            case = cases.get(child)
-            if case is not None and case.state == State.PLACED and case.legal == Legal.NONE and not case.court_placement:
-                self.review_voluntary_placement(case)
+        due = [cases.get(child) for child in self.reviews.pop_due(m.time).tolist()]
+        due = [c for c in due if c is not None and c.state == State.PLACED and c.legal == Legal.NONE and not c.court_placement]
+        if due:
+            perceived, who = self.judgement.assess_batch(due, self.staff, self.rng)
+            self.review_batch(due, perceived, who)
+
+    def review_batch(self, cases: list[Case], perceived: NDArray[np.float64], who: NDArray[np.intp]) -> None:
+        """:meth:`review_voluntary_placement`'s decision for a month's reviews, judged by the workers ``who``.
+
+        Return home (with ordinary help) and another review later are decided in arrays: the
+        return-home bar does not move within the batch. A case above the escalation bar goes
+        one by one, in child order, since that bar rises with the Raad's list, which each
+        referral lengthens (the rise is never negative, so a case below the plain bar stays).
+        """
+        routes, p = self.routes, self.p
+        shift = self.staff.values[who] + self.chain.climate
+        home = perceived < routes.reunify_bar + shift
+        near_raad = ~home & (perceived > p.escalate_threshold + shift)
+        stay = ~home & ~near_raad
+        for i in np.flatnonzero(near_raad).tolist():
+            case = cases[i]
+            if perceived[i] > p.escalate_threshold + shift[i] + routes.raad_pressure() and self.rng.random() < p.withdraw_consent:
+                routes.to_raad(case, "local_team")
+            else:
+                stay[i] = True
+        going_home = [cases[i] for i in np.flatnonzero(home).tolist()]
+        for case in going_home:
+            routes.end_placement(case)
+        self.start_help_batch(going_home)
+        staying = np.flatnonzero(stay)
+        if len(staying):
+            months = routes.placement_review_months
+            children = np.fromiter((cases[i].child for i in staying.tolist()), np.intp, len(staying))
+            self.reviews.set_many(children, self.chain.time + self.rng.gamma(3.0, months / 3, len(staying)))
 
     def debt_help(self) -> None:
         """Monthly: families in voluntary help or under a measure at home may get their debts resolved (schuldhulpverlening).
@@ -338,9 +368,12 @@ class LocalTeam(Actor[LocalTeamParams]):
 
     def review_voluntary_placement(self, case: Case) -> None:
         """Periodic review of a voluntary placement: return home, continue, or ask the Raad."""
-        routes = self.routes
         worker = self.staff.pick(self.rng)
-        perceived = self.judgement.assess(case, worker, self.rng)
+        self.decide_review(case, self.judgement.assess(case, worker, self.rng), worker)
+
+    def decide_review(self, case: Case, perceived: float, worker: Professional) -> None:
+        """A voluntary placement's review, judged ``perceived`` by ``worker``: return home, continue, or ask the Raad."""
+        routes = self.routes
         shift = worker.values + self.chain.climate
         if perceived < routes.reunify_bar + shift:
             routes.end_placement(case)
