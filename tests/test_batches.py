@@ -91,6 +91,18 @@ def _state(m: ChainModel) -> dict[str, Any]:
             for q in (m.veilig_thuis.investigations, m.raad.investigations, lt.home_help, m.care.waiting)
         },
         "court": dict(m.court.requests),
+        "in_service": {
+            q.name: sorted(q.in_service)
+            for q in (
+                m.veilig_thuis.investigations,
+                m.raad.investigations,
+                lt.home_help,
+                m.guardians.caseloads,
+                *m.care.places.values(),
+            )
+        },
+        "authority": sorted(m.raad.authority_cases),
+        "open_episodes": (sorted(m.placement_log._open), sorted(m.home_help_log._open)),
         "pending": sorted((c.unique_id, c._pending is not None) for c in m.cases.values()),
     }
 
@@ -183,14 +195,19 @@ def test_the_batch_is_exact_where_the_bars_move_within_it(overrides: dict[str, A
 
 
 def test_closing_cases_together_is_closing_them_one_after_another() -> None:
-    model = _chain()
+    model = _chain(care={"foster_capacity": 12000, "residential_capacity": 8000})  # scarce places: children wait for one
     one, many = copy.deepcopy(model), copy.deepcopy(model)
-    children = sorted(one.cases)[::3]
+    children = sorted(one.cases)[1::2] + [c for c in sorted(one.cases)[::2] if one.cases[c].unique_id in one.court.requests]
+    held = {State(int(one.population.state[c])) for c in children}
+    # cases that hold something with every actor: a place or a waiting list, a hearing, an authority investigation
+    assert {State.VT, State.HOME_HELP, State.RAAD, State.MEASURE_HOME, State.PLACEMENT_WAIT, State.PLACED} <= held, held
+    assert one.raad.authority_cases & {one.cases[c].unique_id for c in children}
+    assert set(one.court.requests) & {one.cases[c].unique_id for c in children}
     for child in children:
         one.close_case(one.cases[child])
     many.close_cases([many.cases[child] for child in children])
     _assert_same(_state(many), _state(one))
-    assert State.HOME == one.population.state[children[0]]
+    assert np.all(one.population.state[children] == State.HOME)
 
 
 @pytest.mark.parametrize("withdraw_consent", [1.0, 0.0])  # the draw decides nothing: both orders take the same decisions

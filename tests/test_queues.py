@@ -277,3 +277,19 @@ def test_due_times_pop_reads_only_the_months_that_came() -> None:
     assert sorted(due._months) == [13]  # a later month's children are not touched before it comes
     assert due.pop_due(12.1).tolist() == []  # within the month, before its time: still due
     assert due.pop_due(13.0).tolist() == [9]
+
+
+def test_release_all_is_release_and_withdraw_of_each() -> None:
+    one, many = CapacityQueue("q", 3), CapacityQueue("q", 3)
+    items = [Item(i) for i in range(7)]
+    for q in (one, many):
+        for item in items:
+            q.join(item, float(item.unique_id))
+        q.admit(10.0)  # 0, 1, 2 in service; 3-6 waiting
+    for item in (items[1], items[4], items[6]):
+        one.release(item)
+        one.withdraw(item)
+    many.release_all([1, 4, 6])
+    assert one.in_service == many.in_service == {0, 2}
+    assert [i.unique_id for i, _ in many.waiting()] == [i.unique_id for i, _ in one.waiting()] == [3, 5]
+    assert [i.unique_id for i in many.admit(11.0)] == [3]

@@ -106,6 +106,14 @@ class CapacityQueue(Generic[T]):
         """Remove a case from the waiting list (no-op if it is not waiting)."""
         self._tickets.pop(item.unique_id, None)
 
+    def release_all(self, ids: list[int]) -> None:
+        """:meth:`release` and :meth:`withdraw` for many cases, by their ids (closing cases let go of everything)."""
+        self.in_service.difference_update(ids)
+        tickets = self._tickets
+        if tickets:
+            for uid in ids:
+                tickets.pop(uid, None)
+
     def drain_waits(self) -> list[float]:
         """Waiting times recorded since the last call."""
         out, self.waits_done = self.waits_done, []

@@ -71,6 +71,13 @@ class Actor(Generic[P]):
 
         """
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases (``ids`` their unique ids); one call each by default."""
+        if type(self).release is Actor.release:
+            return  # it holds nothing for a case
+        for case in cases:
+            self.release(case, leaving)
+
     # --- workload: the same rule at every capacity-limited actor (params.workload) --------
     def load(self) -> float:
         """The waiting list as a share of capacity (0 without a capacity), capped."""

@@ -63,6 +63,14 @@ class Care(Actor[CareParams]):
         if case.setting != Setting.HOME or case.state == State.PLACEMENT_WAIT:
             self.end_placement(case, leaving=leaving)
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases: only those in care or waiting for a place hold anything."""
+        pop = self.chain.population
+        children = [case.child for case in cases]
+        held = (pop.setting[children] != Setting.HOME) | (pop.state[children] == State.PLACEMENT_WAIT)
+        for i in np.flatnonzero(held).tolist():
+            self.end_placement(cases[i], leaving=leaving)
+
     def request(self, case: Case, *, court: bool) -> None:
         """A placement is decided (voluntarily or by court order); the child waits for a place."""
         self.ledger.count("placement_requests_care")

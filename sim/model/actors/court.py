@@ -43,6 +43,13 @@ class Court(Actor[CourtParams]):
         """A request waiting for its hearing."""
         self.requests.pop(case.unique_id, None)
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases."""
+        requests = self.requests
+        if requests:
+            for uid in ids:
+                requests.pop(uid, None)
+
     @property
     def pending(self) -> int:
         """Requests waiting for their hearing."""

@@ -52,6 +52,10 @@ class Guardians(Actor[GuardianParams]):
         self.caseloads.release(case)
         self.caseloads.withdraw(case)
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases."""
+        self.caseloads.release_all(ids)
+
     def families_per_guardian(self) -> float:
         """Mean caseload in families per guardian (the unit Dutch figures use)."""
         return len(self.caseloads.in_service) / len(self.staff) / self.p.children_per_family

@@ -63,6 +63,16 @@ class LocalTeam(Actor[LocalTeamParams]):
         self.reviews.clear(case.child)
         self.chain.home_help_log.finish(case.child, self.chain.time, "case_closed")
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases."""
+        self.home_help.release_all(ids)
+        children = [case.child for case in cases]
+        self.help_ends.at[children] = np.inf
+        self.reviews.at[children] = np.inf
+        log, now = self.chain.home_help_log, self.chain.time
+        for child in children:
+            log.finish(child, now, "case_closed")
+
     def home_help_quality(self) -> float:
         """Quality of intensive home help now: it rises with experience that is fed back, not with the calendar.
 

@@ -50,6 +50,11 @@ class Raad(Actor[RaadParams]):
         self.investigations.withdraw(case)
         self.authority_cases.discard(case.unique_id)
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases."""
+        self.investigations.release_all(ids)
+        self.authority_cases.difference_update(ids)
+
     def refer(self, case: Case, source: Source, *, emergency: bool = False, authority: bool = False) -> None:
         """A case arrives at the Raad (from VT, the local team, or a GI for ending authority)."""
         m, count = self.chain, self.ledger.count

@@ -48,6 +48,10 @@ class VeiligThuis(Actor[VeiligThuisParams]):
         self.investigations.release(case)
         self.investigations.withdraw(case)
 
+    def release_all(self, cases: list[Case], ids: list[int], leaving: str) -> None:
+        """:meth:`release` for many closing cases."""
+        self.investigations.release_all(ids)
+
     def triage(self, children: NDArray[np.intp]) -> None:
         """Safety assessment of this month's new reports: close, voluntary help, or investigate."""
         m, count = self.chain, self.ledger.count
