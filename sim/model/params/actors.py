@@ -161,7 +161,10 @@ class RaadParams(Section):
         ge=1,
         le=100_000,
         desc="Raad investigators at scale 1.0",
-        source="assumption: capacity ~21,000/yr (4 concurrent, 3 months) for ~13,470 protection investigations/yr plus authority investigations",
+        source="assumption: investigator FTE is not published (RvdK: ~2,500 staff in all, investigators among them); "
+        "with investigations_per_staff (fitted) and 3-month investigations this gives ~14,000 investigations a year "
+        "for ~13,470 protection investigations plus authority investigations. Before 0.3.0 the text said "
+        "'~21,000/yr (4 concurrent)', from before investigations_per_staff was fitted",
         role="capacity",
     )
     investigations_per_staff: float = field(
