@@ -36,8 +36,8 @@ def test_more_contradiction_means_fewer_unwarranted_measures_and_placements(base
 def test_more_home_help_means_more_home_help_and_fewer_voluntary_placements(baseline):
     d = _diff(baseline, "more_home_help")
     assert d.loc["home_help_starts_per_year", "ci_low"] > 0
-    assert d.loc["children_waiting_for_home_help", "difference"] < 0
-    assert d.loc["voluntary_placements_per_year", "difference"] < 0
+    assert d.loc["children_waiting_for_home_help", "ci_high"] < 0
+    assert d.loc["voluntary_placements_per_year", "ci_high"] < 0
 
 
 def test_financial_shock_hits_the_targeted_families(baseline):
@@ -65,6 +65,9 @@ def test_regelreflex_incident_means_more_intervention_and_more_unwarranted_measu
         "outcome"
     )
     assert d.loc["children_waiting_for_raad", "ci_low"] > 0
+    # points, not intervals: with the Raad's capacity binding, investigations and OTS starts rise by
+    # about 1 % (+135 and +70 a year here, 95 % intervals [-25, +295] and [-34, +174]), below what
+    # 10 pairs resolve
     assert d.loc["raad_protection_investigations_per_year", "difference"] > 0
     assert d.loc["ots_starts_per_year", "difference"] > 0
     assert d.loc["unwarranted_measures_per_year", "ci_low"] > 0
@@ -75,7 +78,7 @@ def test_staff_shortage_means_longer_waits(baseline):
     d = _diff(baseline, "staff_shortage")
     assert d.loc["children_waiting_for_guardian", "ci_low"] > 0
     assert d.loc["mean_wait_for_guardian_months", "ci_low"] > 0
-    assert d.loc["children_waiting_for_raad", "difference"] > 0
+    assert d.loc["children_waiting_for_raad", "ci_low"] > 0
 
 
 def test_halving_the_raad_means_fewer_measures(baseline):
@@ -91,7 +94,7 @@ def test_same_seed_same_scenario_has_zero_difference(baseline):
 
 def test_scandal_makes_the_chain_more_reticent(baseline):
     d = _diff(baseline, "scandal_wrongful_placements")
-    assert d.loc["raad_protection_investigations_per_year", "difference"] < 0
+    assert d.loc["raad_protection_investigations_per_year", "ci_high"] < 0
     assert d.loc["ots_starts_per_year", "ci_high"] < 0
     assert d.loc["unwarranted_measures_per_year", "ci_high"] < 0
 
@@ -120,8 +123,10 @@ def test_learning_culture_improves_home_help_quality_with_feedback_not_with_time
     assert by_run.apply(lambda q: q.is_monotonic_increasing).all()  # experience only accumulates
 
 
-def test_structured_instruments_everywhere_mean_fewer_unwarranted_measures(baseline):
-    d = paired_differences(
-        baseline, _variant({"decisions": {"instrument_use": 1.0, "instrument_noise_reduction": 0.5}})
-    ).set_index("outcome")
-    assert d.loc["unwarranted_measures_per_year", "difference"] < 0
+def test_structured_instruments_everywhere_mean_fewer_unwarranted_measures():
+    # about -300 a year against the baseline's ~1,600: five pairs leave the interval at [-470, +80], ten show it
+    reps = 10
+    base = _reduced("baseline")
+    instruments = base.with_overrides({"decisions": {"instrument_use": 1.0, "instrument_noise_reduction": 0.5}})
+    d = paired_differences(replicate(base, reps), replicate(instruments, reps)).set_index("outcome")
+    assert d.loc["unwarranted_measures_per_year", "ci_high"] < 0
