@@ -8,10 +8,11 @@ import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, small
 
-from sim.cli.common import format_experiments
+from sim.cli.common import format_experiments, format_trends
 from sim.experiments import validation
 from sim.experiments.runs import replicate
 from sim.model.params import Params
@@ -165,3 +166,23 @@ def test_cli_validate_says_when_its_seeds_are_the_fits_training_seeds(tmp_path: 
         assert proc.returncode == 0, proc.stderr
         note = "Note: 2 of these 2 replication seeds are the ones the defaults were fitted on"
         assert (note in proc.stdout) is in_sample, proc.stdout[-500:]
+
+
+def test_trends_say_how_far_each_level_moves_within_the_reported_years(small_validation):
+    """The slope is the least-squares one (the mean of the replications' slopes is the slope of their mean)."""
+    t = small_validation.trends.set_index("target")
+    assert set(t.index) == {key for _, key, _ in validation.SERIES}
+    yearly = small_validation.reps.table("yearly")
+    by_year = yearly.groupby("year")["n_guardianship"].mean()
+    row = t.loc["guardianship_running_end_of_year"]
+    slope = np.polyfit(by_year.index.to_numpy(float), by_year.to_numpy(), 1)[0]
+    assert row["slope_per_year"] == pytest.approx(slope)
+    assert row["slope_low"] <= row["slope_per_year"] <= row["slope_high"]
+    span = by_year.index.max() - by_year.index.min()
+    assert row["change_in_tolerances"] == pytest.approx(slope * span / row["tolerance"])
+    assert row["first_year"] == pytest.approx(by_year.iloc[0]) and row["last_year"] == pytest.approx(by_year.iloc[-1])
+    expected = (t["change_in_tolerances"].abs() > 1) & ((t["slope_low"] > 0) | (t["slope_high"] < 0))
+    assert (t["settling"] == expected).all()
+    text = format_trends(small_validation.trends)
+    assert all(key in text for key in t.index[t["settling"]])
+    assert "Moving within the reported years" in validation_report.build(small_validation)

@@ -10,7 +10,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
-from sim.cli.common import format_errors, format_experiments, load, out_folder, warn_small_scale, write_atomically
+from sim.cli.common import format_errors, format_experiments, format_trends, load, out_folder, warn_small_scale, write_atomically
 from sim.experiments.regression import store as baseline
 from sim.experiments.runs import Replications, replicate
 from sim.experiments.targets import errors_table, load_targets
@@ -75,6 +75,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{params.run.start_year}-{params.run.start_year + params.run.years - 1} (mean over the years)"
     )
     print("\nLevels\n" + format_errors(result.targets, args.reps))
+    print(format_trends(result.trends))
     if result.responses is not None:
         print(
             "\nResponses (each measured in its arm: scenarios/validation/<arm>.toml)\n"

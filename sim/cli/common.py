@@ -161,6 +161,22 @@ def format_errors(table: pd.DataFrame, n: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def format_trends(trends: pd.DataFrame | None) -> str:
+    """The levels that move by more than their tolerance within the reported years, as text."""
+    if trends is None or trends.empty:
+        return ""
+    moving = trends[trends["settling"]]
+    if moving.empty:
+        return "No level moves by more than its tolerance within the reported years."
+    lines = ["Moving within the reported years (slope per year; change over the years in tolerances; docs/ODD.md section 7):"]
+    for r in moving.itertuples():
+        lines.append(
+            f"  {r.target:46s} {num(r.first_year):>10s} -> {num(r.last_year):>10s}  {num(r.slope_per_year)} a year "
+            f"[{num(r.slope_low)}, {num(r.slope_high)}], {r.change_in_tolerances:+.1f} tolerances"
+        )
+    return "\n".join(lines)
+
+
 def format_experiments(result: Any) -> str:
     """The validation experiments that are not targets, as text: staff shortage, home-help trial, shock, contradiction."""
     lines: list[str] = []

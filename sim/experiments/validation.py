@@ -19,8 +19,17 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.runs import Replications, paired_differences, replicate
-from sim.experiments.stats import outcome_interval
-from sim.experiments.targets import ARMS_DIR, BASELINE, ArmIntervals, ArmMeans, arm_params, arms, errors_table
+from sim.experiments.stats import mean_interval, outcome_interval
+from sim.experiments.targets import (
+    ARMS_DIR,
+    BASELINE,
+    ArmIntervals,
+    ArmMeans,
+    arm_params,
+    arms,
+    errors_table,
+    targets,
+)
 from sim.model.params import Params
 
 EXPERIMENTS_DIR = ARMS_DIR
@@ -43,6 +52,20 @@ REAL_CHANGE_2019_2022 = {
     "ots_placement_requests_per_year": (2_425, 1_650),
 }
 REAL_CHANGE_SOURCE = "NJi, Cijfers over de Raad voor de Kinderbescherming (RvdK figures 2019 and 2022)"
+
+
+# Level targets with a yearly series: (yearly column, target key, label). The report draws them over
+# time; :func:`trends` says how far each moves within the reported years.
+SERIES = (
+    ("vt_reports", "vt_reports_per_year", "VT reports about children"),
+    ("raad_protection_investigations", "raad_protection_investigations_per_year", "Raad protection investigations"),
+    ("ots_starts", "ots_starts_per_year", "OTS starts"),
+    ("guardianship_starts", "guardianship_starts_per_year", "guardianship starts"),
+    ("n_ots", "ots_running_end_of_year", "running OTS, 31 December"),
+    ("n_guardianship", "guardianship_running_end_of_year", "running guardianships, 31 December"),
+    ("children_placed_during_year", "youth_in_care_with_residence_per_year", "youth in care with residence during the year"),
+    ("n_waiting_guardian", "children_waiting_for_guardian", "children waiting for a guardian"),
+)
 
 
 def arm_statistics(runs: dict[str, Replications]) -> tuple[ArmMeans, ArmIntervals]:
@@ -150,6 +173,46 @@ def bermuda(base: Replications, lever: Replications) -> pd.DataFrame:
     return diff.set_index("outcome").loc[list(BERMUDA)].reset_index()
 
 
+def trends(base: Replications) -> pd.DataFrame:
+    """How far each level with a yearly series moves within the reported years, in tolerances.
+
+    A level target compares the mean over the reported years with one year's Dutch figure, so a
+    baseline that is still settling can match the mean while moving through it (it starts from
+    2022's stocks, which 2022's flows do not sustain; docs/ODD.md section 7). Per replication the
+    least-squares slope per year; its mean with the 95 % t-interval, and the change that slope
+    makes from the first reported year to the last, as a multiple of the target's tolerance.
+    ``settling``: the interval excludes 0 and the change exceeds one tolerance.
+    """
+    yearly = base.table("yearly")
+    years = np.sort(yearly["year"].unique())
+    by_key = {t.key: t for t in targets("level")}
+    rows = []
+    for col, key, label in SERIES:
+        target = by_key.get(key)
+        if target is None or col not in yearly or len(years) < 2:
+            continue
+        slopes = [np.polyfit(run["year"], run[col], 1)[0] for _, run in yearly.groupby("replication")]
+        slope = mean_interval(slopes)
+        by_year = yearly.groupby("year")[col].mean()
+        change = slope.mean * (years[-1] - years[0]) / target.tolerance
+        rows.append(
+            {
+                "target": key,
+                "label": label,
+                "real": target.value,
+                "tolerance": target.tolerance,
+                "first_year": float(by_year.iloc[0]),
+                "last_year": float(by_year.iloc[-1]),
+                "slope_per_year": slope.mean,
+                "slope_low": slope.low,
+                "slope_high": slope.high,
+                "change_in_tolerances": change,
+                "settling": bool(abs(change) > 1 and (slope.low > 0 or slope.high < 0)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def exits(base: Replications) -> pd.DataFrame:
     """Shares of placed children back home within 6 and 12 months, and still placed after a year."""
     rows = []
@@ -178,6 +241,7 @@ class Validation:
     home_help: pd.DataFrame | None = None
     exits: pd.DataFrame | None = None
     contradiction: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None
 
 
 def experiment_params(base: Params, name: str, folder: Path = EXPERIMENTS_DIR) -> Params:
@@ -208,7 +272,7 @@ def validate(
     """
     run = run or replicate
     base = run(params, reps)
-    result = Validation(scenario, base, target_table(base), exits=exits(base))
+    result = Validation(scenario, base, target_table(base), exits=exits(base), trends=trends(base))
     if not experiments:
         return result
     runs = {BASELINE: base} | {arm: run(arm_params(params, arm), reps) for arm in arms() if arm != BASELINE}

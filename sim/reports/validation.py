@@ -11,22 +11,11 @@ import plotly.graph_objects as go
 
 from sim import __version__
 from sim.experiments.targets import targets
-from sim.experiments.validation import REAL_CHANGE_SOURCE, Validation
+from sim.experiments.validation import REAL_CHANGE_SOURCE, SERIES, Validation
 from sim.reports.labels import NO_INTERVAL, OUTCOMES, outcome_label, uncertainty
 from sim.reports.numbers import interval_text, outcome_value
 from sim.reports.page import document
 
-# Yearly series with the Dutch 2022 figure marked: (yearly column, target key, label).
-SERIES = (
-    ("vt_reports", "vt_reports_per_year", "VT reports about children"),
-    ("raad_protection_investigations", "raad_protection_investigations_per_year", "Raad protection investigations"),
-    ("ots_starts", "ots_starts_per_year", "OTS starts"),
-    ("guardianship_starts", "guardianship_starts_per_year", "guardianship starts"),
-    ("n_ots", "ots_running_end_of_year", "running OTS, 31 December"),
-    ("n_guardianship", "guardianship_running_end_of_year", "running guardianships, 31 December"),
-    ("children_placed_during_year", "youth_in_care_with_residence_per_year", "youth in care with residence during the year"),
-    ("n_waiting_guardian", "children_waiting_for_guardian", "children waiting for a guardian"),
-)
 BASE_YEAR = 2022
 # the flows the staff-shortage experiment is about (the waits are in its table)
 FLOW_OUTCOMES = (
@@ -191,6 +180,13 @@ HEADERS = {
     "value": "mean",
     "group": "group",
     "period": "period",
+    "first_year": "first reported year",
+    "last_year": "last reported year",
+    "slope_per_year": "change per year",
+    "slope_low": "interval: low",
+    "slope_high": "interval: high",
+    "change_in_tolerances": "change over the years, in tolerances",
+    "settling": "moves more than its tolerance",
 }
 
 
@@ -230,6 +226,7 @@ def build(v: Validation) -> str:
         f"<h2>2. Stocks and flows over time</h2><p>Band: the {uncertainty('spread', n)}; black: the Dutch figure for "
         "2022 with its tolerance.</p>",
         *_series_figures(v),
+        *_trends(v),
     ]
     if v.staff is not None:
         parts += [
@@ -322,6 +319,37 @@ def build(v: Validation) -> str:
             _table(v.exits, {"measure": "", "value": ".3f", "ci_low": ".3f", "ci_high": ".3f"}),
         ]
     return document(f"Ketensim validation: {v.scenario}", parts)
+
+
+def _trends(v: Validation) -> list[str]:
+    """How far each level moves within the reported years: a mean can match a target while moving through it."""
+    if v.trends is None or v.trends.empty:
+        return []
+    n = len(v.reps.seeds)
+    moving = v.trends[v.trends["settling"]]
+    names = ", ".join(html.escape(label) for label in moving["label"]) or "none"
+    return [
+        "<p><b>Moving within the reported years.</b> A level is compared as its mean over the reported years, so it "
+        "can match the Dutch figure while moving through it. Change per year: the least-squares slope of each "
+        f"replication, with the {uncertainty('mean', n)}; the change over the years is that slope times the years "
+        f"spanned, in tolerances. Moving by more than its tolerance: <b>{names}</b>. The baseline starts from 2022's "
+        "stocks, which 2022's flows do not sustain, in the model as in the real chain (docs/ODD.md section 7).</p>",
+        _table(
+            v.trends,
+            {
+                "target": "",
+                "real": "num",
+                "tolerance": "num",
+                "first_year": "num",
+                "last_year": "num",
+                "slope_per_year": "num",
+                "slope_low": "num",
+                "slope_high": "num",
+                "change_in_tolerances": "+.2f",
+                "settling": "",
+            },
+        ),
+    ]
 
 
 def _responses(v: Validation) -> list[str | go.Figure]:
