@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT, small
 
@@ -182,7 +183,21 @@ def test_trends_say_how_far_each_level_moves_within_the_reported_years(small_val
     assert row["change_in_tolerances"] == pytest.approx(slope * span / row["tolerance"])
     assert row["first_year"] == pytest.approx(by_year.iloc[0]) and row["last_year"] == pytest.approx(by_year.iloc[-1])
     expected = (t["change_in_tolerances"].abs() > 1) & ((t["slope_low"] > 0) | (t["slope_high"] < 0))
-    assert (t["settling"] == expected).all()
+    assert (t["moving"] == expected).all()
     text = format_trends(small_validation.trends)
-    assert all(key in text for key in t.index[t["settling"]])
+    assert all(key in text for key in t.index[t["moving"]])
     assert "Moving within the reported years" in validation_report.build(small_validation)
+
+
+def test_trends_text_for_no_movers_one_replication_and_one_year():
+    assert format_trends(None) == "" and format_trends(pd.DataFrame()) == ""
+    one_year = validation.trends(replicate(small(years=1, warmup=1), 2))
+    assert one_year.empty and format_trends(one_year) == ""
+    one_run = validation.trends(replicate(small(years=3, warmup=1), 1))
+    assert len(one_run) == len(validation.SERIES) and one_run["slope_low"].isna().all() and not one_run["moving"].any()
+    assert "not known (one replication has no interval)" in format_trends(one_run)
+    still = one_run.assign(slope_low=-1.0, slope_high=1.0)
+    assert format_trends(still) == "No level moves by more than its tolerance within the reported years."
+    mover = still.assign(moving=still["target"] == "ots_starts_per_year", slope_low=0.5)
+    text = format_trends(mover)
+    assert "ots_starts_per_year" in text and "n_guardianship" not in text and "running_end_of_year" not in text

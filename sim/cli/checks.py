@@ -75,7 +75,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{params.run.start_year}-{params.run.start_year + params.run.years - 1} (mean over the years)"
     )
     print("\nLevels\n" + format_errors(result.targets, args.reps))
-    print(format_trends(result.trends))
+    if trends := format_trends(result.trends):
+        print(trends)
     if result.responses is not None:
         print(
             "\nResponses (each measured in its arm: scenarios/validation/<arm>.toml)\n"

@@ -165,7 +165,9 @@ def format_trends(trends: pd.DataFrame | None) -> str:
     """The levels that move by more than their tolerance within the reported years, as text."""
     if trends is None or trends.empty:
         return ""
-    moving = trends[trends["settling"]]
+    if trends["slope_low"].isna().all():
+        return "Moving within the reported years: not known (one replication has no interval)."
+    moving = trends[trends["moving"]]
     if moving.empty:
         return "No level moves by more than its tolerance within the reported years."
     lines = ["Moving within the reported years (slope per year; change over the years in tolerances; docs/ODD.md section 7):"]

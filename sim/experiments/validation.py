@@ -177,19 +177,22 @@ def trends(base: Replications) -> pd.DataFrame:
     """How far each level with a yearly series moves within the reported years, in tolerances.
 
     A level target compares the mean over the reported years with one year's Dutch figure, so a
-    baseline that is still settling can match the mean while moving through it (it starts from
-    2022's stocks, which 2022's flows do not sustain; docs/ODD.md section 7). Per replication the
+    baseline whose stocks still move can match the mean while moving through it (the fitted initial
+    stocks and 2022's flows do not sustain each other; docs/ODD.md section 7). Per replication the
     least-squares slope per year; its mean with the 95 % t-interval, and the change that slope
     makes from the first reported year to the last, as a multiple of the target's tolerance.
-    ``settling``: the interval excludes 0 and the change exceeds one tolerance.
+    ``moving``: the interval excludes 0 and the change exceeds one tolerance (never with a single
+    replication, which has no interval). Empty with fewer than two reported years.
     """
     yearly = base.table("yearly")
     years = np.sort(yearly["year"].unique())
+    if len(years) < 2:
+        return pd.DataFrame()
     by_key = {t.key: t for t in targets("level")}
     rows = []
     for col, key, label in SERIES:
         target = by_key.get(key)
-        if target is None or col not in yearly or len(years) < 2:
+        if target is None or col not in yearly:
             continue
         slopes = [np.polyfit(run["year"], run[col], 1)[0] for _, run in yearly.groupby("replication")]
         slope = mean_interval(slopes)
@@ -207,7 +210,7 @@ def trends(base: Replications) -> pd.DataFrame:
                 "slope_low": slope.low,
                 "slope_high": slope.high,
                 "change_in_tolerances": change,
-                "settling": bool(abs(change) > 1 and (slope.low > 0 or slope.high < 0)),
+                "moving": bool(abs(change) > 1 and (slope.low > 0 or slope.high < 0)),
             }
         )
     return pd.DataFrame(rows)

@@ -186,7 +186,7 @@ HEADERS = {
     "slope_low": "interval: low",
     "slope_high": "interval: high",
     "change_in_tolerances": "change over the years, in tolerances",
-    "settling": "moves more than its tolerance",
+    "moving": "moves more than its tolerance",
 }
 
 
@@ -326,14 +326,17 @@ def _trends(v: Validation) -> list[str]:
     if v.trends is None or v.trends.empty:
         return []
     n = len(v.reps.seeds)
-    moving = v.trends[v.trends["settling"]]
+    moving = v.trends[v.trends["moving"]]
     names = ", ".join(html.escape(label) for label in moving["label"]) or "none"
+    if v.trends["slope_low"].isna().all():
+        names = "not known (one replication has no interval)"
     return [
         "<p><b>Moving within the reported years.</b> A level is compared as its mean over the reported years, so it "
         "can match the Dutch figure while moving through it. Change per year: the least-squares slope of each "
         f"replication, with the {uncertainty('mean', n)}; the change over the years is that slope times the years "
-        f"spanned, in tolerances. Moving by more than its tolerance: <b>{names}</b>. The baseline starts from 2022's "
-        "stocks, which 2022's flows do not sustain, in the model as in the real chain (docs/ODD.md section 7).</p>",
+        f"spanned, in tolerances (the first and last years are single years, noisier than the slope). Moving by more "
+        f"than its tolerance: <b>{names}</b>. The baseline's fitted initial stocks and 2022's flows do not sustain each "
+        "other, and 2022's flows did not sustain 2022's stocks in the real chain either (docs/ODD.md section 7).</p>",
         _table(
             v.trends,
             {
@@ -345,8 +348,8 @@ def _trends(v: Validation) -> list[str]:
                 "slope_per_year": "num",
                 "slope_low": "num",
                 "slope_high": "num",
-                "change_in_tolerances": "+.2f",
-                "settling": "",
+                "change_in_tolerances": "+.1f",
+                "moving": "",
             },
         ),
     ]

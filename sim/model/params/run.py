@@ -40,7 +40,7 @@ class RunParams(Section):
         ge=0,
         le=20,
         desc="years simulated before start_year and discarded",
-        source="assumption: stocks are initialised near steady state; 3 years settle flows",
+        source="assumption: 3 years settle the flows; the stocks keep moving after it (docs/ODD.md section 7)",
         role="setting",
     )
     start_from: str = Field(
